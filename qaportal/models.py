@@ -1,0 +1,126 @@
+"""Tenancy (Council) and people (User, Team, Membership)."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from .roles import Profession, Role, TeamKind
+
+
+class Council(models.Model):
+    """A tenant: one council's adult social care department."""
+
+    slug = models.SlugField(unique=True, max_length=40)
+    name = models.CharField(max_length=120)
+    department = models.CharField(max_length=160, default="Adult Social Care")
+    lookback_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A case reviewed within this many months cannot get another mandatory review of that type."),
+    )
+    recommended_contact_attempts = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    compliments_email = models.EmailField(blank=True)
+    complaints_email = models.EmailField(blank=True)
+    complaints_policy = models.TextField(blank=True)
+    quality_team_email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A member of staff. Signs in with their work email address.
+
+    Platform superusers are the only cross-council accounts.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Team(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.LONG_TERM)
+    service = models.CharField(
+        _("service or area"), max_length=120, blank=True, help_text=_("For example, North Derbyshire.")
+    )
+    is_active = models.BooleanField(default=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["service", "name"]
+        constraints = [models.UniqueConstraint(fields=["council", "name"], name="team_name_unique_in_council")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """One role a person holds in a council, in a team where the role has one.
+
+    A group manager has one membership per team they are over.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    profession = models.CharField(max_length=40, choices=Profession.choices, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "user", "role", "team"], name="membership_unique", nulls_distinct=False
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "role"])]
+
+    def __str__(self) -> str:
+        where = f" ({self.team})" if self.team_id else ""
+        return f"{self.user} — {self.get_role_display()}{where}"

@@ -1,0 +1,45 @@
+"""The roles a person can hold in a council, in the councils' own words."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PRACTITIONER = "practitioner", _("Practitioner")
+    SENIOR_PRACTITIONER = "senior_practitioner", _("Senior practitioner")
+    ADVANCED_PRACTITIONER = "advanced_practitioner", _("Advanced practitioner")
+    SERVICE_MANAGER = "service_manager", _("Service manager")
+    STRATEGIC_MANAGER = "strategic_manager", _("Strategic manager")
+    GROUP_MANAGER = "group_manager", _("Group manager")
+    MODERATOR = "moderator", _("Moderator")
+    PRINCIPAL_SOCIAL_WORKER = "principal_social_worker", _("Principal social worker")
+    QUALITY_TEAM = "quality_team", _("Quality team")
+    DIRECTOR = "director", _("Director")
+    COUNCIL_ADMIN = "council_admin", _("Council admin")
+
+
+class Profession(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", _("Occupational therapist")
+    ADULT_SOCIAL_CARE_PRACTITIONER = "asc_practitioner", _("Adult social care practitioner")
+    OT_ASSISTANT = "ot_assistant", _("Occupational therapy assistant")
+
+
+class TeamKind(models.TextChoices):
+    LONG_TERM = "long_term", _("Long-term")
+    START = "start", _("START (short-term assessment and reablement)")
+    OT = "ot", _("Occupational therapy")
+    AMHP = "amhp", _("AMHP service")
+    DOLS = "dols", _("DoLS")
+    SAFEGUARDING = "safeguarding", _("Safeguarding")
+    OTHER = "other", _("Other")
+
+
+# Roles that hold a team (their own, or for group managers each team they are over).
+TEAM_ROLES = {
+    Role.PRACTITIONER,
+    Role.SENIOR_PRACTITIONER,
+    Role.ADVANCED_PRACTITIONER,
+    Role.SERVICE_MANAGER,
+    Role.GROUP_MANAGER,
+}

@@ -1,0 +1,78 @@
+"""Reads about councils and people. Each takes the council explicitly."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django_scopes import scopes_disabled
+
+from .models import Council, Membership, Team, User
+from .roles import Role
+
+
+def councils_for_user(user: User) -> QuerySet[Council]:
+    if user.is_superuser:
+        return Council.objects.filter(is_active=True)
+    # Deliberately across councils: which councils may this person enter?
+    with scopes_disabled():
+        ids = list(Membership.objects.filter(user=user).values_list("council_id", flat=True).distinct())
+    return Council.objects.filter(pk__in=ids, is_active=True)
+
+
+def people_in_council(*, council: Council, search: str = "") -> QuerySet[User]:
+    people = (
+        User.objects.filter(memberships__council=council)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(council=council).select_related("team"),
+                to_attr="council_memberships",
+            )
+        )
+        .order_by("last_name", "first_name", "email")
+    )
+    if search:
+        people = people.filter(
+            Q(first_name__icontains=search) | Q(last_name__icontains=search) | Q(email__icontains=search)
+        )
+    return people
+
+
+def person_in_council(*, council: Council, pk: int) -> User:
+    """A person who holds a role in this council; anyone else is a 404, whatever their id."""
+    person = people_in_council(council=council).filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person in this council.")
+    return person
+
+
+def teams_in_council(*, council: Council) -> QuerySet[Team]:
+    return Team.objects.filter(council=council).annotate(
+        people_count=Count("memberships__user", distinct=True)
+    )
+
+
+def team_in_council(*, council: Council, pk: int) -> Team:
+    team = Team.objects.filter(council=council, pk=pk).first()
+    if team is None:
+        raise Http404("No such team in this council.")
+    return team
+
+
+def membership_in_council(*, council: Council, person: User, pk: int) -> Membership:
+    membership = Membership.objects.filter(council=council, user=person, pk=pk).select_related("team").first()
+    if membership is None:
+        raise Http404("No such role.")
+    return membership
+
+
+def teams_over(*, council: Council, user: User) -> QuerySet[Team]:
+    """The teams a group manager is over."""
+    return teams_in_council(council=council).filter(
+        memberships__user=user, memberships__role=Role.GROUP_MANAGER
+    )
+
+
+def memberships_of(*, council: Council, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(council=council, user=user).select_related("team")

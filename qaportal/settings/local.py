@@ -1,0 +1,26 @@
+"""The embedded local default: SQLite, files on disk, a Celery worker on a filesystem broker."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+from .env import env_bool, env_str
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "sent-email"
+
+# No Redis needed locally: kombu's filesystem transport carries tasks to a real worker.
+_broker_dir = VAR_DIR / "celery"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "data_folder_in": str(_broker_dir / "queue"),
+    "data_folder_out": str(_broker_dir / "queue"),
+    "processed_folder": str(_broker_dir / "processed"),
+    "store_processed": False,
+}
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", f"file://{_broker_dir / 'results'}")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}

@@ -1,0 +1,17 @@
+"""Tests: PostgreSQL and Redis from the test command's throwaway servers when they are given."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Rate limits are counted per test in a local cache; Redis stays free for Celery.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+CELERY_BROKER_URL = env_str("REDIS_URL", "") or "memory://"
+CELERY_RESULT_BACKEND = env_str("REDIS_URL", "") or "cache+memory://"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

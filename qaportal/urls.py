@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The Django admin is for platform superusers only, and its sign-in goes through allauth
+# so that rate limits and two-factor authentication apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "QA Portal platform administration"
+
+council_patterns = [
+    path("", views.home, name="home"),
+    path("admin/", include("qaportal.people_urls")),
+]
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("accounts/", include("allauth.urls")),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("healthz/", views.healthcheck, name="healthcheck"),
+    path("platform-admin/", admin.site.urls),
+    path("<slug:council_slug>/", include(council_patterns)),
+]

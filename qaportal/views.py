@@ -1,0 +1,170 @@
+"""Home, accessibility statement and the council admin pages for teams and people."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
+from .permissions import can_manage_people, roles_of
+from .roles import Role
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    """Send people to their council; someone in several councils chooses one."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    councils = list(selectors.councils_for_user(request.user))
+    if len(councils) == 1:
+        return redirect("home", council_slug=councils[0].slug)
+    return render(request, "qaportal/choose_council.html", {"councils": councils})
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "qaportal/accessibility.html")
+
+
+def healthcheck(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request: HttpRequest, council_slug: str) -> HttpResponse:
+    council, user = request.council, request.user
+    roles = roles_of(user, council)
+    memberships = list(selectors.memberships_of(council=council, user=user))
+    context = {
+        "roles": [Role(r).label for r in Role.values if r in roles],
+        "memberships": memberships,
+        "own_teams": sorted({m.team.name for m in memberships if m.team and m.role != Role.GROUP_MANAGER}),
+        "teams_over": list(selectors.teams_over(council=council, user=user))
+        if Role.GROUP_MANAGER in roles
+        else [],
+        "can_manage_people": can_manage_people(user, council),
+    }
+    if context["can_manage_people"]:
+        context["people_count"] = selectors.people_in_council(council=council).count()
+        context["team_count"] = selectors.teams_in_council(council=council).count()
+    return render(request, "qaportal/home.html", context)
+
+
+# --- council admin: teams ----------------------------------------------------------------------
+
+
+def _require_people_admin(request: HttpRequest) -> None:
+    if not can_manage_people(request.user, request.council):
+        raise PermissionDenied(_("Only council admins can manage teams and people."))
+
+
+def team_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_people_admin(request)
+    teams = selectors.teams_in_council(council=request.council)
+    return render(request, "qaportal/team_list.html", {"teams": teams})
+
+
+def team_edit(request: HttpRequest, council_slug: str, team_pk: int | None = None) -> HttpResponse:
+    _require_people_admin(request)
+    team = selectors.team_in_council(council=request.council, pk=team_pk) if team_pk else None
+    initial = {"name": team.name, "kind": team.kind, "service": team.service} if team else None
+    form = TeamForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_save(council=request.council, team=team, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Team %(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("people:team_list", council_slug=council_slug)
+    return render(request, "qaportal/team_form.html", {"form": form, "team": team})
+
+
+# --- council admin: people ---------------------------------------------------------------------
+
+
+def person_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_people_admin(request)
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.people_in_council(council=request.council, search=search), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "qaportal/person_list.html", {"page": page, "search": search})
+
+
+def person_add(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_people_admin(request)
+    form = NewPersonForm(request.POST or None, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(council=request.council, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(person)s added.") % {"person": person})
+            return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+    return render(request, "qaportal/person_add.html", {"form": form})
+
+
+def person_detail(request: HttpRequest, council_slug: str, person_pk: int) -> HttpResponse:
+    _require_people_admin(request)
+    person = selectors.person_in_council(council=request.council, pk=person_pk)
+    form = AddRoleForm(request.POST or None, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(council=request.council, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role added."))
+            return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+    return render(request, "qaportal/person_detail.html", {"person": person, "form": form})
+
+
+def person_edit(request: HttpRequest, council_slug: str, person_pk: int) -> HttpResponse:
+    _require_people_admin(request)
+    person = selectors.person_in_council(council=request.council, pk=person_pk)
+    initial = {"first_name": person.first_name, "last_name": person.last_name, "email": person.email}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Details saved."))
+            return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+    return render(request, "qaportal/person_edit.html", {"person": person, "form": form})
+
+
+@require_POST
+def role_remove(request: HttpRequest, council_slug: str, person_pk: int, membership_pk: int) -> HttpResponse:
+    _require_people_admin(request)
+    person = selectors.person_in_council(council=request.council, pk=person_pk)
+    membership = selectors.membership_in_council(council=request.council, person=person, pk=membership_pk)
+    if person == request.user and membership.role == Role.COUNCIL_ADMIN:
+        messages.error(request, _("You cannot remove your own council admin role."))
+    else:
+        services.membership_remove(membership=membership)
+        messages.success(request, _("Role removed."))
+    return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+
+
+def staff_import(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_people_admin(request)
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.staff_import_csv(council=request.council, data=form.cleaned_data["file"].read())
+        if result.ok:
+            messages.success(
+                request,
+                _("Import complete: %(people)d people added, %(roles)d roles added.")
+                % {"people": result.people_created, "roles": result.roles_added},
+            )
+            return redirect(reverse("people:person_list", kwargs={"council_slug": council_slug}))
+    return render(request, "qaportal/staff_import.html", {"form": form, "result": result})
