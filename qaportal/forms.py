@@ -37,7 +37,10 @@ class RoleFieldsMixin(forms.Form):
 class PersonForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("Work email address"), widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    email = forms.EmailField(
+        label=_("Work email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class NewPersonForm(PersonForm, RoleFieldsMixin):

@@ -116,7 +116,14 @@ class Membership(models.Model):
         ordering = ["role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "user", "role", "team"], name="membership_unique", nulls_distinct=False
+                fields=["council", "user", "role", "team"],
+                condition=models.Q(team__isnull=False),
+                name="membership_unique_in_team",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "user", "role"],
+                condition=models.Q(team__isnull=True),
+                name="membership_unique_without_team",
             ),
         ]
         indexes = [models.Index(fields=["council", "role"])]

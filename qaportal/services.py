@@ -69,13 +69,22 @@ def person_create(
     """Add a person to the council with their first role. They choose a password by resetting it."""
     email = email.strip().lower()
     person = User.objects.filter(email__iexact=email).first()
+    is_new = person is None
     if person is None:
         person = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
         person.set_unusable_password()
         person.full_clean()
         person.save()
     membership_add(council=council, person=person, role=role, team=team, profession=profession)
+    if is_new:
+        _invite_on_commit(council, person)
     return person
+
+
+def _invite_on_commit(council: Council, person: User) -> None:
+    from .tasks import send_account_invitation
+
+    transaction.on_commit(lambda: send_account_invitation.delay(council.pk, person.pk))
 
 
 @transaction.atomic
@@ -169,7 +178,8 @@ def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
             problems.append(_("this person and role appear twice in the file"))
         seen.add(key)
         if problems:
-            result.errors.append((line_no, "; ".join(problems).capitalize() + "."))
+            message = "; ".join(problems)
+            result.errors.append((line_no, message[0].upper() + message[1:] + "."))
         elif key not in existing:
             rows.append({**row, "email": email, "role": role, "team": team, "profession": profession})
     if result.errors:
@@ -186,6 +196,7 @@ def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
                 person.set_unusable_password()
                 person.save()
                 result.people_created += 1
+                _invite_on_commit(council, person)
             Membership.objects.create(
                 council=council, user=person, role=row["role"], team=row["team"], profession=row["profession"]
             )

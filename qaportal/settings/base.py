@@ -125,10 +125,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "root"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "QA Portal"
+# allauth asks for the password again before MFA changes, even seconds after signing in; people
+# made to set up MFA on first sign-in would type it twice. Sessions are short and MFA is enforced.
+MFA_REAUTHENTICATION_REQUIRED = False
 # Roles whose accounts must have two-factor authentication before they can do anything else.
 QAPORTAL_MFA_REQUIRED_ROLES = ["council_admin", "quality_team"]
 
@@ -165,7 +168,6 @@ MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
@@ -205,3 +207,5 @@ LOGGING = {
 }
 
 QAPORTAL_SERVICE_NAME = "QA Portal"
+# Where people reach the service; used in links in emails sent by Celery tasks.
+QAPORTAL_BASE_URL = env_str("QAPORTAL_BASE_URL", "http://localhost:8000")

@@ -1,0 +1,17 @@
+"""Create the four demo councils with teams, staff, catalogues and cases. Safe to run again."""
+
+from django.core.management.base import BaseCommand
+
+from audits.demo import load_cases
+from qaportal import demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data for Derbyshire, Somerset, Lincolnshire and Coventry (idempotent)."
+
+    def handle(self, *args, **options):
+        for spec in demo.COUNCILS:
+            council = demo.load_council(spec)
+            cases = load_cases(council, pin_digits=spec.pin_digits)
+            self.stdout.write(f"{council.name}: {cases} cases")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

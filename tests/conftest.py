@@ -1,0 +1,168 @@
+"""Shared fixtures: councils and their people, the real Celery worker, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+
+# The sync Playwright API runs an event loop in this thread; Django's ORM calls from the same
+# thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django.test.utils  # noqa: E402
+import pytest  # noqa: E402
+from django_scopes import scopes_disabled  # noqa: E402
+
+from tests.factories import CouncilFactory, MembershipFactory, TeamFactory, UserFactory  # noqa: E402
+
+_setup_databases = django.test.utils.setup_databases
+
+
+def _setup_databases_unscoped(*args, **kwargs):
+    with scopes_disabled():
+        return _setup_databases(*args, **kwargs)
+
+
+django.test.utils.setup_databases = _setup_databases_unscoped
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "journeys" in item.path.parts:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _test_body_unscoped(request):
+    """Test set-up code reads and writes freely; views, tasks and commands under test still
+    enter their own council scope. Tests of the scoping itself ask for `@pytest.mark.scoped`."""
+    if request.node.get_closest_marker("scoped"):
+        yield
+        return
+    with scopes_disabled():
+        yield
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "scoped: run the test body without disabling django-scopes")
+
+
+# --- councils and actors -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def council_a(db):
+    return CouncilFactory(slug="derbyshire", name="Derbyshire County Council")
+
+
+@pytest.fixture
+def council_b(db):
+    return CouncilFactory(slug="somerset", name="Somerset Council")
+
+
+@pytest.fixture
+def make_member(db):
+    """A person holding `role` in `council` (in `team`, or a new team where the role needs one)."""
+
+    def make(council, role, *, team=None, email=None, **membership):
+        from qaportal.roles import TEAM_ROLES
+
+        user = UserFactory(**({"email": email} if email else {}))
+        if team is None and role in TEAM_ROLES:
+            team = TeamFactory(council=council)
+        MembershipFactory(council=council, user=user, role=role, team=team, **membership)
+        return user
+
+    return make
+
+
+def activate_totp(user):
+    """Give `user` an authenticator app, as people whose role requires two-factor must have."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def admin_a(council_a, make_member):
+    return activate_totp(make_member(council_a, "council_admin"))
+
+
+@pytest.fixture
+def practitioner_a(council_a, make_member):
+    return make_member(council_a, "practitioner", profession="social_worker")
+
+
+@pytest.fixture
+def admin_b(council_b, make_member):
+    return activate_totp(make_member(council_b, "council_admin"))
+
+
+# --- Celery: a real worker on the throwaway Redis ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_config():
+    broker = os.environ.get("REDIS_URL")
+    if not broker:
+        pytest.fail("REDIS_URL is not set: run the suite with `make test`, which starts Redis.")
+    return {"broker_url": broker, "result_backend": broker, "task_always_eager": False}
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters():
+    return {"perform_ping_check": False, "shutdown_timeout": 10}
+
+
+# --- Browser: Debian's Chromium driven by Playwright, with axe-core ----------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on the page and fail on any WCAG 2.2 AA violation, naming each one."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    checker = Axe()
+
+    def check(page):
+        results = checker.run(page)
+        violations = results.response["violations"]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations
+        ]
+        assert not violations, f"axe found violations on {page.url}:\n" + "\n".join(details)
+        return results
+
+    return check

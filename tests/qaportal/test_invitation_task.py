@@ -1,0 +1,31 @@
+"""People added by a council admin are emailed a link to choose a password, by a real Celery worker."""
+
+import pytest
+from django.core import mail
+from django_scopes import scope
+
+from qaportal.services import person_create
+from qaportal.tasks import send_account_invitation
+from tests.factories import TeamFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_person_gets_an_invitation_from_the_worker(celery_session_worker, council_a):
+    team = TeamFactory(council=council_a)
+    with scope(council=council_a):
+        person = person_create(council=council_a, email="new@derbyshire.example", first_name="New",
+                               last_name="Person", role="service_manager", team=team)
+    result = send_account_invitation.delay(council_a.pk, person.pk)
+    assert result.get(timeout=30) == "new@derbyshire.example"
+    invitations = [m for m in mail.outbox if m.to == ["new@derbyshire.example"]]
+    assert invitations, "no invitation was sent"
+    assert "Derbyshire County Council" in invitations[-1].subject
+    assert "/accounts/password/reset/key/" in invitations[-1].body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_task_refuses_a_person_from_another_council(celery_session_worker, council_a, council_b,
+                                                              make_member):
+    outsider = make_member(council_b, "moderator")
+    assert send_account_invitation.delay(council_a.pk, outsider.pk).get(timeout=30) == ""
+    assert not [m for m in mail.outbox if m.to == [outsider.email]]
