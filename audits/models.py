@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from qaportal.models import Council, Team
+from standards.models import ReviewKind
 
 
 class Case(models.Model):
@@ -30,3 +31,38 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"PIN {self.pin}"
+
+
+class Review(models.Model):
+    """One audit of one case by one reviewer against one template version.
+
+    The version is fixed when the review starts: publishing a newer version of the template never
+    changes the wording or standards of a review already under way.
+    """
+
+    class Status(models.TextChoices):
+        ALLOCATED = "allocated", _("Allocated")
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        AUTHORISED = "authorised", _("Authorised")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="reviews")
+    template_version = models.ForeignKey(
+        "standards.TemplateVersion", on_delete=models.PROTECT, related_name="reviews"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.MANDATORY)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ALLOCATED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["council", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.template_version.template} of {self.case}"

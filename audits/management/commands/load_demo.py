@@ -2,8 +2,11 @@
 
 from django.core.management.base import BaseCommand
 
+from django_scopes import scope
+
 from audits.demo import load_cases
 from qaportal import demo
+from standards.management.commands.load_catalogue import CATALOGUES, load_catalogue_file
 
 
 class Command(BaseCommand):
@@ -12,6 +15,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for spec in demo.COUNCILS:
             council = demo.load_council(spec)
+            with scope(council=council):
+                load_catalogue_file(council=council, path=CATALOGUES / f"{spec.slug}.json")
             cases = load_cases(council, pin_digits=spec.pin_digits)
             self.stdout.write(f"{council.name}: {cases} cases")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,427 @@
+"""Catalogue JSON (`qaportal.catalogue/1`): validation, import and export.
+
+Import checks the whole document — and the council's catalogue as it stands — before it changes
+anything, and then applies everything in one transaction. The format is described in
+docs/catalogue-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from qaportal.models import Council, User
+from qaportal.roles import Role
+
+from .models import (
+    AnswerKind,
+    AnsweredBy,
+    Completion,
+    Criterion,
+    Framework,
+    RatingScale,
+    ReviewKind,
+    ReviewTemplate,
+    ScaleLevel,
+    SectionKind,
+    Standard,
+    TemplateSection,
+    TemplateVersion,
+)
+
+FORMAT = "qaportal.catalogue/1"
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+class CatalogueInvalid(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+# --- normalising ---------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def normalise_template(t: dict) -> dict:
+    """The template's content with defaults filled in, for validation and for comparing versions."""
+    return {
+        "key": _text(t.get("key")),
+        "name": _text(t.get("name")),
+        "short_name": _text(t.get("short_name")),
+        "description": _text(t.get("description")),
+        "guidance": _text(t.get("guidance")),
+        "framework": t.get("framework"),
+        "scale": t.get("scale"),
+        "completion": t.get("completion", Completion.SINGLE),
+        "completed_by_roles": list(t.get("completed_by_roles") or []),
+        "delegable_to_roles": list(t.get("delegable_to_roles") or []),
+        "requires_authorisation": bool(t.get("requires_authorisation", True)),
+        "review_kinds": list(t.get("review_kinds") or [ReviewKind.MANDATORY, ReviewKind.ADDITIONAL]),
+        "sections": [
+            {"kind": s.get("kind"), "required": bool(s.get("required", True)), "guidance": _text(s.get("guidance"))}
+            for s in (t.get("sections") or [])
+            if isinstance(s, dict)
+        ],
+        "standards": [
+            {
+                "number": _text(str(s.get("number", ""))),
+                "title": _text(s.get("title")),
+                "description": _text(s.get("description")),
+                "expectations": [_text(e) for e in (s.get("expectations") or []) if _text(e)],
+                "rated": bool(s.get("rated", True)),
+                "answered_by": s.get("answered_by", AnsweredBy.REVIEWER),
+                "criteria": [
+                    {
+                        "number": _text(str(c.get("number", ""))),
+                        "text": _text(c.get("text")),
+                        "guidance": _text(c.get("guidance")),
+                        "answer_kind": c.get("answer_kind", AnswerKind.YES_PARTLY_NO),
+                        "comment": bool(c.get("comment", True)),
+                        "required": bool(c.get("required", True)),
+                    }
+                    for c in (s.get("criteria") or [])
+                    if isinstance(c, dict)
+                ],
+            }
+            for s in (t.get("standards") or [])
+            if isinstance(s, dict)
+        ],
+    }
+
+
+def _scale_levels(scale: dict) -> list[tuple]:
+    return [
+        (_text(lv.get("code")), _text(lv.get("label")), Decimal(str(lv.get("score"))), bool(lv.get("meets_standard")))
+        for lv in scale.get("levels") or []
+    ]
+
+
+# --- validating ----------------------------------------------------------------------------------
+
+
+def validate_template(t: dict, *, frameworks: set[str], scales: set[str]) -> list[str]:
+    """Problems with one normalised template, each naming where it is."""
+    errors: list[str] = []
+    where = f'Template "{t["key"] or t["name"] or "?"}"'
+
+    def err(msg: str, at: str = "") -> None:
+        errors.append(f"{where}{' › ' + at if at else ''}: {msg}")
+
+    if not KEY_RE.match(t["key"]):
+        err("the key must be lower-case letters, digits and hyphens")
+    if not t["name"]:
+        err("a name is required")
+    if t["framework"] not in frameworks:
+        err(f'framework "{t["framework"]}" is not in the catalogue')
+    if t["scale"] is not None and t["scale"] not in scales:
+        err(f'scale "{t["scale"]}" is not in the catalogue')
+    if t["completion"] not in Completion.values:
+        err(f'completion "{t["completion"]}" is not one of {", ".join(Completion.values)}')
+    for list_name in ["completed_by_roles", "delegable_to_roles"]:
+        for role in t[list_name]:
+            if role not in Role.values:
+                err(f'"{role}" in {list_name} is not a role')
+    if not t["completed_by_roles"]:
+        err("say which roles may complete it (completed_by_roles)")
+    for kind in t["review_kinds"]:
+        if kind not in ReviewKind.values:
+            err(f'review kind "{kind}" is not one of {", ".join(ReviewKind.values)}')
+    kinds = [s["kind"] for s in t["sections"]]
+    if not kinds:
+        err("a template needs at least one section")
+    for kind in kinds:
+        if kind not in SectionKind.values:
+            err(f'section "{kind}" is not one of {", ".join(SectionKind.values)}')
+    if len(set(kinds)) != len(kinds):
+        err("a section appears more than once")
+    rated = [s for s in t["standards"] if s["rated"]]
+    if SectionKind.RATINGS in kinds and not (rated and t["scale"]):
+        err("a ratings section needs a scale and at least one rated standard")
+    if rated and t["scale"] is None:
+        err("standards are rated but the template has no scale")
+    if SectionKind.QUESTIONS in kinds and not any(s["criteria"] for s in t["standards"]):
+        err("a questions section needs at least one criterion")
+    if not t["standards"]:
+        err("a template needs at least one standard")
+    numbers: set[str] = set()
+    criterion_numbers: set[str] = set()
+    for s in t["standards"]:
+        at = f'standard {s["number"] or "?"}'
+        if not s["number"]:
+            err("a number is required", at)
+        elif s["number"] in numbers:
+            err("the number is used twice", at)
+        numbers.add(s["number"])
+        if not s["title"]:
+            err("a title is required", at)
+        if s["answered_by"] not in AnsweredBy.values:
+            err(f'answered_by "{s["answered_by"]}" is not one of {", ".join(AnsweredBy.values)}', at)
+        for c in s["criteria"]:
+            c_at = f'{at} › criterion {c["number"] or "?"}'
+            if not c["number"]:
+                err("a number is required", c_at)
+            elif c["number"] in criterion_numbers:
+                err("the number is used twice in this template", c_at)
+            criterion_numbers.add(c["number"])
+            if not c["text"]:
+                err("the question text is empty", c_at)
+            if c["answer_kind"] not in AnswerKind.values:
+                err(f'answer kind "{c["answer_kind"]}" is not one of {", ".join(AnswerKind.values)}', c_at)
+            elif c["answer_kind"] == AnswerKind.RATING and t["scale"] is None:
+                err("a rating answer needs the template to have a scale", c_at)
+    return errors
+
+
+def validate_scale(scale: dict) -> list[str]:
+    errors: list[str] = []
+    where = f'Scale "{scale.get("key") or "?"}"'
+    if not KEY_RE.match(_text(scale.get("key"))):
+        errors.append(f"{where}: the key must be lower-case letters, digits and hyphens")
+    if not _text(scale.get("name")):
+        errors.append(f"{where}: a name is required")
+    levels = scale.get("levels") or []
+    if len(levels) < 2:
+        errors.append(f"{where}: a scale needs at least two levels")
+    codes, labels = set(), set()
+    for i, level in enumerate(levels, start=1):
+        at = f"{where} › level {i}"
+        if not isinstance(level, dict):
+            errors.append(f"{at}: must be an object")
+            continue
+        code, label = _text(level.get("code")), _text(level.get("label"))
+        if not code or not label:
+            errors.append(f"{at}: a code and a label are required")
+        if code in codes or label in labels:
+            errors.append(f"{at}: the code or label is used twice")
+        codes.add(code)
+        labels.add(label)
+        try:
+            Decimal(str(level.get("score")))
+        except (InvalidOperation, ValueError):
+            errors.append(f"{at}: the score must be a number")
+    return errors
+
+
+def validate_catalogue(data: Any, *, council: Council) -> list[str]:
+    if not isinstance(data, dict):
+        return ["The file must hold one JSON object."]
+    errors: list[str] = []
+    if data.get("format") != FORMAT:
+        errors.append(f'The format must be "{FORMAT}".')
+    if data.get("council") != council.slug:
+        errors.append(f'This catalogue is for "{data.get("council")}", not {council.name} ("{council.slug}").')
+    scales = [s for s in data.get("scales") or [] if isinstance(s, dict)]
+    frameworks = [f for f in data.get("frameworks") or [] if isinstance(f, dict)]
+    templates = [t for t in data.get("templates") or [] if isinstance(t, dict)]
+    if not templates:
+        errors.append("The catalogue has no templates.")
+    for scale in scales:
+        errors += validate_scale(scale)
+    scale_keys = [_text(s.get("key")) for s in scales]
+    framework_keys = [_text(f.get("key")) for f in frameworks]
+    for label, keys in [("scale", scale_keys), ("framework", framework_keys)]:
+        for key in {k for k in keys if keys.count(k) > 1}:
+            errors.append(f'The {label} key "{key}" is used twice.')
+    for f in frameworks:
+        if not KEY_RE.match(_text(f.get("key"))) or not _text(f.get("name")):
+            errors.append(f'Framework "{f.get("key") or "?"}": a key and a name are required')
+    normalised = [normalise_template(t) for t in templates]
+    template_keys = [t["key"] for t in normalised]
+    for key in {k for k in template_keys if template_keys.count(k) > 1}:
+        errors.append(f'The template key "{key}" is used twice.')
+    for t in normalised:
+        errors += validate_template(t, frameworks=set(framework_keys), scales=set(scale_keys))
+
+    # Against the catalogue as it stands: frozen scales and drafts in progress.
+    for scale in scales:
+        existing = RatingScale.objects.filter(council=council, key=_text(scale.get("key"))).first()
+        if existing and not validate_scale(scale) and _db_levels(existing) != _scale_levels(scale):
+            if existing.versions.exclude(status=TemplateVersion.Status.DRAFT).exists():
+                errors.append(
+                    f'Scale "{existing.key}": its levels differ from the scale published templates use; '
+                    "give the changed scale a new key."
+                )
+    drafts = TemplateVersion.objects.filter(
+        council=council, status=TemplateVersion.Status.DRAFT, template__key__in=template_keys
+    ).select_related("template")
+    for draft in drafts:
+        errors.append(
+            f'Template "{draft.template.key}": a draft (version {draft.number}) is being edited; '
+            "publish or discard it before importing."
+        )
+    return errors
+
+
+def _db_levels(scale: RatingScale) -> list[tuple]:
+    return [(lv.code, lv.label, lv.score, lv.meets_standard) for lv in scale.levels.all()]
+
+
+# --- importing -----------------------------------------------------------------------------------
+
+
+def import_catalogue(*, council: Council, data: Any, by: User | None = None) -> ImportReport:
+    """Validate everything, then apply everything: each changed template gets a new published version."""
+    errors = validate_catalogue(data, council=council)
+    if errors:
+        raise CatalogueInvalid(errors)
+    report = ImportReport()
+    with transaction.atomic():
+        scales = {}
+        for s in data.get("scales") or []:
+            scale, _ = RatingScale.objects.update_or_create(
+                council=council, key=s["key"], defaults={"name": _text(s["name"])}
+            )
+            if _db_levels(scale) != _scale_levels(s):
+                scale.levels.all().delete()
+                ScaleLevel.objects.bulk_create(
+                    ScaleLevel(council=council, scale=scale, order=i, code=code, label=label, score=score,
+                               meets_standard=meets)
+                    for i, (code, label, score, meets) in enumerate(_scale_levels(s), start=1)
+                )
+            scales[s["key"]] = scale
+        frameworks = {}
+        for f in data.get("frameworks") or []:
+            frameworks[f["key"]], _ = Framework.objects.update_or_create(
+                council=council, key=f["key"],
+                defaults={"name": _text(f["name"]), "description": _text(f.get("description"))},
+            )
+        for order, raw in enumerate(data["templates"], start=1):
+            t = normalise_template(raw)
+            template, _ = ReviewTemplate.objects.update_or_create(
+                council=council, key=t["key"],
+                defaults={"name": t["name"], "short_name": t["short_name"], "order": order},
+            )
+            latest = template.versions.order_by("-number").first()
+            if (
+                latest is not None
+                and latest.status == TemplateVersion.Status.PUBLISHED
+                and normalise_template(export_version(latest)) == t
+            ):
+                report.unchanged.append(t["key"])
+                continue
+            version = create_version(
+                template=template, content=t, framework=frameworks[t["framework"]],
+                scale=scales[t["scale"]] if t["scale"] else None, by=by,
+            )
+            version.status = TemplateVersion.Status.PUBLISHED
+            version.published_at, version.published_by = timezone.now(), by
+            version.save(update_fields=["status", "published_at", "published_by"])
+            report.published.append(t["key"])
+    return report
+
+
+def create_version(
+    *, template: ReviewTemplate, content: dict, framework: Framework, scale: RatingScale | None,
+    by: User | None, status: str = TemplateVersion.Status.DRAFT,
+) -> TemplateVersion:
+    """A new version of `template` holding `content` (a normalised template)."""
+    council = template.council
+    number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = TemplateVersion.objects.create(
+        council=council, template=template, number=number, status=status, framework=framework, scale=scale,
+        description=content["description"], guidance=content["guidance"], completion=content["completion"],
+        completed_by_roles=content["completed_by_roles"], delegable_to_roles=content["delegable_to_roles"],
+        requires_authorisation=content["requires_authorisation"], review_kinds=content["review_kinds"],
+        created_by=by,
+    )
+    TemplateSection.objects.bulk_create(
+        TemplateSection(council=council, version=version, order=i, kind=s["kind"], required=s["required"],
+                        guidance=s["guidance"])
+        for i, s in enumerate(content["sections"], start=1)
+    )
+    for i, s in enumerate(content["standards"], start=1):
+        standard = Standard.objects.create(
+            council=council, version=version, order=i, number=s["number"], title=s["title"],
+            description=s["description"], expectations=s["expectations"], rated=s["rated"],
+            answered_by=s["answered_by"],
+        )
+        Criterion.objects.bulk_create(
+            Criterion(council=council, standard=standard, order=j, number=c["number"], text=c["text"],
+                      guidance=c["guidance"], answer_kind=c["answer_kind"], comment=c["comment"],
+                      required=c["required"])
+            for j, c in enumerate(s["criteria"], start=1)
+        )
+    return version
+
+
+# --- exporting -----------------------------------------------------------------------------------
+
+
+def export_version(version: TemplateVersion) -> dict:
+    template = version.template
+    return {
+        "key": template.key,
+        "name": template.name,
+        "short_name": template.short_name,
+        "description": version.description,
+        "guidance": version.guidance,
+        "framework": version.framework.key,
+        "scale": version.scale.key if version.scale_id else None,
+        "completion": version.completion,
+        "completed_by_roles": version.completed_by_roles,
+        "delegable_to_roles": version.delegable_to_roles,
+        "requires_authorisation": version.requires_authorisation,
+        "review_kinds": version.review_kinds,
+        "sections": [
+            {"kind": s.kind, "required": s.required, **({"guidance": s.guidance} if s.guidance else {})}
+            for s in version.sections.all()
+        ],
+        "standards": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "description": s.description,
+                "expectations": s.expectations,
+                "rated": s.rated,
+                "answered_by": s.answered_by,
+                "criteria": [
+                    {"number": c.number, "text": c.text, "guidance": c.guidance, "answer_kind": c.answer_kind,
+                     "comment": c.comment, "required": c.required}
+                    for c in s.criteria.all()
+                ],
+            }
+            for s in version.standards.all()
+        ],
+    }
+
+
+def export_catalogue(*, council: Council) -> dict:
+    """The council's current catalogue: the newest published version of each template in use."""
+    from .selectors import current_versions
+
+    versions = current_versions(council=council)
+    scales = {v.scale for v in versions if v.scale_id}
+    frameworks = {v.framework for v in versions}
+    return {
+        "format": FORMAT,
+        "council": council.slug,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "scales": [
+            {"key": s.key, "name": s.name, "levels": [
+                {"code": lv.code, "label": lv.label, "score": float(lv.score), "meets_standard": lv.meets_standard}
+                for lv in s.levels.all()
+            ]}
+            for s in sorted(scales, key=lambda s: s.key)
+        ],
+        "frameworks": [
+            {"key": f.key, "name": f.name, "description": f.description}
+            for f in sorted(frameworks, key=lambda f: f.key)
+        ],
+        "templates": [export_version(v) for v in versions],
+    }

@@ -1,0 +1,97 @@
+"""Reads about a council's catalogue."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from qaportal.models import Council
+
+from .models import Criterion, Framework, RatingScale, ReviewTemplate, Standard, TemplateVersion
+
+_published = TemplateVersion.Status.PUBLISHED
+
+
+def current_version(*, template: ReviewTemplate) -> TemplateVersion | None:
+    """The version new reviews start on: the newest published one. Retired versions take no new reviews."""
+    return template.versions.filter(status=_published).order_by("-number").first()
+
+
+def version_with_content(qs: QuerySet[TemplateVersion]) -> QuerySet[TemplateVersion]:
+    return qs.select_related("template", "framework", "scale").prefetch_related(
+        "sections",
+        "scale__levels",
+        Prefetch("standards", queryset=Standard.objects.prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+        ).order_by("order")),
+    )
+
+
+def current_versions(*, council: Council) -> list[TemplateVersion]:
+    newest: dict[int, TemplateVersion] = {}
+    for version in version_with_content(
+        TemplateVersion.objects.filter(council=council, status=_published).order_by("template__order", "-number")
+    ):
+        newest.setdefault(version.template_id, version)
+    return list(newest.values())
+
+
+def templates_overview(*, council: Council) -> list[dict]:
+    """Each template with its current version and draft, for the catalogue page."""
+    templates = list(ReviewTemplate.objects.filter(council=council))
+    versions = TemplateVersion.objects.filter(council=council).select_related("framework").order_by("-number")
+    by_template: dict[int, list[TemplateVersion]] = {}
+    for version in versions:
+        by_template.setdefault(version.template_id, []).append(version)
+    rows = []
+    for template in templates:
+        own = by_template.get(template.pk, [])
+        current = next((v for v in own if v.status == _published), None)
+        rows.append({
+            "template": template,
+            "current": current,
+            "draft": next((v for v in own if v.is_draft), None),
+            "framework": (current or (own[0] if own else None)).framework if own else None,
+        })
+    return rows
+
+
+def frameworks_in_council(*, council: Council) -> QuerySet[Framework]:
+    return Framework.objects.filter(council=council)
+
+
+def scales_in_council(*, council: Council) -> QuerySet[RatingScale]:
+    return RatingScale.objects.filter(council=council).prefetch_related("levels")
+
+
+def template_in_council(*, council: Council, pk: int) -> ReviewTemplate:
+    template = ReviewTemplate.objects.filter(council=council, pk=pk).first()
+    if template is None:
+        raise Http404("No such template in this council.")
+    return template
+
+
+def versions_of(*, template: ReviewTemplate) -> QuerySet[TemplateVersion]:
+    """Every version, with how many reviews each was used for."""
+    return template.versions.annotate(review_count=Count("reviews")).select_related("published_by")
+
+
+def version_in_council(*, council: Council, pk: int) -> TemplateVersion:
+    version = version_with_content(TemplateVersion.objects.filter(council=council, pk=pk)).first()
+    if version is None:
+        raise Http404("No such template version in this council.")
+    return version
+
+
+def standard_in_council(*, council: Council, pk: int) -> Standard:
+    standard = Standard.objects.filter(council=council, pk=pk).select_related("version__template").first()
+    if standard is None:
+        raise Http404("No such standard in this council.")
+    return standard
+
+
+def criterion_in_council(*, council: Council, pk: int) -> Criterion:
+    criterion = Criterion.objects.filter(council=council, pk=pk).select_related("standard__version__template").first()
+    if criterion is None:
+        raise Http404("No such criterion in this council.")
+    return criterion
