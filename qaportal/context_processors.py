@@ -12,6 +12,7 @@ def _nav_items(request: HttpRequest) -> list[dict]:
     if council is None or not user.is_authenticated:
         return []
     items = [(_("Home"), reverse("home", kwargs={"council_slug": council.slug}), "home")]
+    items.append((_("Standards"), reverse("catalogue:index", kwargs={"council_slug": council.slug}), "catalogue"))
     if can_manage_people(user, council):
         items.append((_("People"), reverse("people:person_list", kwargs={"council_slug": council.slug}), "people"))
         items.append((_("Teams"), reverse("people:team_list", kwargs={"council_slug": council.slug}), "teams"))

@@ -12,6 +12,7 @@ admin.site.site_header = "QA Portal platform administration"
 council_patterns = [
     path("", views.home, name="home"),
     path("admin/", include("qaportal.people_urls")),
+    path("catalogue/", include("standards.urls")),
 ]
 
 urlpatterns = [

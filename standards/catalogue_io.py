@@ -20,8 +20,8 @@ from qaportal.models import Council, User
 from qaportal.roles import Role
 
 from .models import (
-    AnswerKind,
     AnsweredBy,
+    AnswerKind,
     Completion,
     Criterion,
     Framework,

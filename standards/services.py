@@ -42,8 +42,11 @@ def draft_start(*, template: ReviewTemplate, by: User) -> TemplateVersion:
     if newest is None:
         raise ValidationError(_("This template has no version to start from."))
     return create_version(
-        template=template, content=normalise_template(export_version(newest)), framework=newest.framework,
-        scale=newest.scale, by=by,
+        template=template,
+        content=normalise_template(export_version(newest)),
+        framework=newest.framework,
+        scale=newest.scale,
+        by=by,
     )
 
 
@@ -69,8 +72,14 @@ def version_update_settings(*, version: TemplateVersion, **fields) -> TemplateVe
     if sections is not None:
         version.sections.all().delete()
         TemplateSection.objects.bulk_create(
-            TemplateSection(council=version.council, version=version, order=i, kind=s["kind"],
-                            required=s["required"], guidance=s.get("guidance", ""))
+            TemplateSection(
+                council=version.council,
+                version=version,
+                order=i,
+                kind=s["kind"],
+                required=s["required"],
+                guidance=s.get("guidance", ""),
+            )
             for i, s in enumerate(sections, start=1)
         )
     return version
@@ -78,7 +87,9 @@ def version_update_settings(*, version: TemplateVersion, **fields) -> TemplateVe
 
 def _check_number(qs, number: str, label: str) -> None:
     if qs.filter(number=number).exists():
-        raise ValidationError({"number": _("Another %(what)s already has the number %(n)s.") % {"what": label, "n": number}})
+        raise ValidationError(
+            {"number": _("Another %(what)s already has the number %(n)s.") % {"what": label, "n": number}}
+        )
 
 
 @transaction.atomic

@@ -166,3 +166,20 @@ def axe():
         return results
 
     return check
+
+
+@pytest.fixture
+def load_council_catalogue(db):
+    """A council with its launch catalogue (from standards/catalogues/<slug>.json) imported."""
+    from django_scopes import scope
+
+    from standards.catalogue_io import import_catalogue
+    from tests.catalogues import catalogue_data
+
+    def load(slug: str, name: str | None = None):
+        council = CouncilFactory(slug=slug, name=name or f"{slug.title()} Council")
+        with scope(council=council):
+            import_catalogue(council=council, data=catalogue_data(slug))
+        return council
+
+    return load

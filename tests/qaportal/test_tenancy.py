@@ -10,6 +10,10 @@ from django_scopes import ScopeError, scope
 from audits.models import Case
 from qaportal.models import Membership, Team
 from qaportal.roles import Role
+from standards import services
+from standards.catalogue_io import import_catalogue
+from standards.models import Criterion, TemplateVersion
+from tests.catalogues import catalogue_data
 from tests.conftest import activate_totp
 from tests.factories import CaseFactory, MembershipFactory, TeamFactory, UserFactory
 
@@ -90,11 +94,20 @@ def other_council_objects(council_b):
     person = UserFactory()
     membership = MembershipFactory(council=council_b, user=person, role=Role.PRACTITIONER, team=team)
     case = CaseFactory(council=council_b, team=team)
+    with scope(council=council_b):
+        import_catalogue(council=council_b, data=catalogue_data("somerset"))
+    version = TemplateVersion.objects.filter(council=council_b).first()
+    draft = services.draft_start(template=version.template, by=person)  # drafts have edit pages too
+    criterion = Criterion.objects.filter(standard__version=draft).first()
     return {
         "team_pk": team.pk,
         "person_pk": person.pk,
         "membership_pk": membership.pk,
         "case_pk": case.pk,
+        "template_pk": version.template_id,
+        "version_pk": draft.pk,
+        "standard_pk": criterion.standard_id,
+        "criterion_pk": criterion.pk,
     }
 
 

@@ -12,8 +12,11 @@ def standards_of(council, key):
 
 def criteria_of(council, key):
     return list(
-        Criterion.objects.filter(standard__version__template__key=key, standard__version__council=council,
-                                 standard__version__status="published").order_by("standard__order", "order")
+        Criterion.objects.filter(
+            standard__version__template__key=key,
+            standard__version__council=council,
+            standard__version__status="published",
+        ).order_by("standard__order", "order")
     )
 
 
@@ -29,7 +32,10 @@ def test_derbyshire_psr_and_spsr_have_six_standards_each_rated_on_the_three_poin
     assert [lv.label for lv in version.scale.levels.all()] == ["Outstanding", "Good", "Needs Further Work"]
     assert [lv.meets_standard for lv in version.scale.levels.all()] == [True, True, False]
     assert set(ReviewTemplate.objects.filter(council=derbyshire).values_list("key", flat=True)) == {
-        "psr", "spsr", "amhp-psr", "practitioner-led-psr",
+        "psr",
+        "spsr",
+        "amhp-psr",
+        "practitioner-led-psr",
     }
 
 
@@ -66,11 +72,14 @@ def test_lincolnshire_has_eight_quality_practice_assurance_standards_with_their_
     assert len(criteria_of(lincolnshire, "qpa-audit")) == 77
 
 
-@pytest.mark.parametrize("key, count", [
-    ("practice-standards-audit", 20),
-    ("therapy-audit", 20),
-    ("supervision-audit", 11),
-])
+@pytest.mark.parametrize(
+    "key, count",
+    [
+        ("practice-standards-audit", 20),
+        ("therapy-audit", 20),
+        ("supervision-audit", 11),
+    ],
+)
 def test_coventry_audit_forms_have_the_appendices_question_counts(load_council_catalogue, key, count):
     coventry = load_council_catalogue("coventry")
     assert len(criteria_of(coventry, key)) == count
@@ -95,7 +104,7 @@ def test_loading_a_catalogue_twice_publishes_nothing_new(load_council_catalogue)
     from django_scopes import scope
 
     from standards.catalogue_io import import_catalogue
-    from tests.standards.conftest import catalogue_data
+    from tests.catalogues import catalogue_data
 
     derbyshire = load_council_catalogue("derbyshire")
     with scope(council=derbyshire):
@@ -106,7 +115,9 @@ def test_loading_a_catalogue_twice_publishes_nothing_new(load_council_catalogue)
 
 def test_wording_is_the_councils_own(load_council_catalogue):
     coventry = load_council_catalogue("coventry")
-    assert criteria_of(coventry, "supervision-audit")[0].text == "Is there an up to date supervision agreement in place?"
+    assert (
+        criteria_of(coventry, "supervision-audit")[0].text == "Is there an up to date supervision agreement in place?"
+    )
     somerset = load_council_catalogue("somerset")
     (working_with_people,) = standards_of(somerset, "standard-1")
     assert working_with_people.title == "Working with people"

@@ -11,8 +11,8 @@ from standards import services
 from standards.catalogue_io import CatalogueInvalid, export_catalogue, import_catalogue
 from standards.models import Criterion, ReviewTemplate, Standard, TemplateVersion
 from standards.selectors import current_version
+from tests.catalogues import catalogue_data
 from tests.factories import CaseFactory, UserFactory
-from tests.standards.conftest import catalogue_data
 
 
 @pytest.fixture
@@ -28,16 +28,34 @@ def psr(derbyshire):
 def test_publishing_a_new_psr_version_leaves_reviews_started_on_the_old_version_unchanged(derbyshire, psr):
     version_1 = current_version(template=psr)
     review = Review.objects.create(
-        council=derbyshire, template_version=version_1, case=CaseFactory(council=derbyshire),
-        reviewer=UserFactory(), status=Review.Status.IN_PROGRESS,
+        council=derbyshire,
+        template_version=version_1,
+        case=CaseFactory(council=derbyshire),
+        reviewer=UserFactory(),
+        status=Review.Status.IN_PROGRESS,
     )
     editor = UserFactory()
     draft = services.draft_start(template=psr, by=editor)
     first = draft.standards.get(number="1")
-    services.standard_save(version=draft, standard=first, number="1", title="We build trusting relationships.",
-                           description="", expectations=[], rated=True, answered_by="reviewer")
-    services.standard_save(version=draft, number="7", title="We work well with partners.", description="",
-                           expectations=[], rated=True, answered_by="reviewer")
+    services.standard_save(
+        version=draft,
+        standard=first,
+        number="1",
+        title="We build trusting relationships.",
+        description="",
+        expectations=[],
+        rated=True,
+        answered_by="reviewer",
+    )
+    services.standard_save(
+        version=draft,
+        number="7",
+        title="We work well with partners.",
+        description="",
+        expectations=[],
+        rated=True,
+        answered_by="reviewer",
+    )
     services.version_publish(version=draft, by=editor)
 
     review.refresh_from_db()
@@ -54,8 +72,16 @@ def test_a_published_version_cannot_be_edited(derbyshire, psr):
     published = current_version(template=psr)
     standard = published.standards.first()
     with pytest.raises(ValidationError, match="cannot be changed"):
-        services.standard_save(version=published, standard=standard, number="1", title="Changed", description="",
-                               expectations=[], rated=True, answered_by="reviewer")
+        services.standard_save(
+            version=published,
+            standard=standard,
+            number="1",
+            title="Changed",
+            description="",
+            expectations=[],
+            rated=True,
+            answered_by="reviewer",
+        )
     with pytest.raises(ValidationError, match="cannot be changed"):
         services.standard_delete(standard=standard)
     with pytest.raises(ValidationError, match="cannot be changed"):
@@ -159,5 +185,6 @@ def test_changing_a_published_scales_levels_needs_a_new_key(load_council_catalog
     with scope(council=derbyshire), pytest.raises(CatalogueInvalid) as exc:
         import_catalogue(council=derbyshire, data=data)
     assert exc.value.errors == [
-        'Scale "psr-rating": its levels differ from the scale published templates use; give the changed scale a new key.'
+        'Scale "psr-rating": its levels differ from the scale published templates use; '
+        "give the changed scale a new key."
     ]

@@ -1,7 +1,6 @@
 """Create the four demo councils with teams, staff, catalogues and cases. Safe to run again."""
 
 from django.core.management.base import BaseCommand
-
 from django_scopes import scope
 
 from audits.demo import load_cases

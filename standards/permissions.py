@@ -1,0 +1,17 @@
+"""Who may see and change a council's catalogue."""
+
+from qaportal.models import Council, User
+from qaportal.permissions import can_enter_council, has_any_role
+from qaportal.roles import Role
+
+CATALOGUE_EDITORS = [Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER]
+
+
+def can_view_catalogue(user: User, council: Council) -> bool:
+    """Every member may read the standards they are audited against."""
+    return can_enter_council(user, council)
+
+
+def can_edit_catalogue(user: User, council: Council) -> bool:
+    """The quality team and the principal social worker own the catalogue; council admins do not."""
+    return user.is_superuser or has_any_role(user, council, CATALOGUE_EDITORS)
