@@ -13,8 +13,14 @@ from tests.factories import TeamFactory
 def test_new_person_gets_an_invitation_from_the_worker(celery_session_worker, council_a):
     team = TeamFactory(council=council_a)
     with scope(council=council_a):
-        person = person_create(council=council_a, email="new@derbyshire.example", first_name="New",
-                               last_name="Person", role="service_manager", team=team)
+        person = person_create(
+            council=council_a,
+            email="new@derbyshire.example",
+            first_name="New",
+            last_name="Person",
+            role="service_manager",
+            team=team,
+        )
     result = send_account_invitation.delay(council_a.pk, person.pk)
     assert result.get(timeout=30) == "new@derbyshire.example"
     invitations = [m for m in mail.outbox if m.to == ["new@derbyshire.example"]]
@@ -24,8 +30,9 @@ def test_new_person_gets_an_invitation_from_the_worker(celery_session_worker, co
 
 
 @pytest.mark.django_db(transaction=True)
-def test_invitation_task_refuses_a_person_from_another_council(celery_session_worker, council_a, council_b,
-                                                              make_member):
+def test_invitation_task_refuses_a_person_from_another_council(
+    celery_session_worker, council_a, council_b, make_member
+):
     outsider = make_member(council_b, "moderator")
     assert send_account_invitation.delay(council_a.pk, outsider.pk).get(timeout=30) == ""
     assert not [m for m in mail.outbox if m.to == [outsider.email]]

@@ -36,8 +36,14 @@ def test_council_admin_adds_a_person_with_a_role(client, admin_a, council_a):
     client.force_login(admin_a)
     response = client.post(
         url("person_add", council_a),
-        {"first_name": "Jo", "last_name": "Reid", "email": "Jo.Reid@Derbyshire.example", "role": "practitioner",
-         "team": team.pk, "profession": "occupational_therapist"},
+        {
+            "first_name": "Jo",
+            "last_name": "Reid",
+            "email": "Jo.Reid@Derbyshire.example",
+            "role": "practitioner",
+            "team": team.pk,
+            "profession": "occupational_therapist",
+        },
     )
     assert response.status_code == 302
     person = User.objects.get(email="jo.reid@derbyshire.example")
@@ -60,7 +66,8 @@ def test_a_person_can_hold_more_than_one_role(client, admin_a, council_a, make_m
     client.force_login(admin_a)
     client.post(url("person_detail", council_a, person_pk=person.pk), {"role": "moderator"})
     assert set(Membership.objects.filter(user=person).values_list("role", flat=True)) == {
-        "service_manager", "moderator",
+        "service_manager",
+        "moderator",
     }
 
 
@@ -68,9 +75,7 @@ def test_removing_a_role(client, admin_a, council_a, make_member):
     person = make_member(council_a, "moderator")
     membership = Membership.objects.get(user=person)
     client.force_login(admin_a)
-    response = client.post(
-        url("role_remove", council_a, person_pk=person.pk, membership_pk=membership.pk)
-    )
+    response = client.post(url("role_remove", council_a, person_pk=person.pk, membership_pk=membership.pk))
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
@@ -91,8 +96,9 @@ def test_people_pages_are_for_council_admins_only(client, council_a, make_member
         assert client.get(url(name, council_a)).status_code == 403
 
 
-def test_people_list_has_a_constant_number_of_queries(client, admin_a, council_a, make_member,
-                                                      django_assert_max_num_queries):
+def test_people_list_has_a_constant_number_of_queries(
+    client, admin_a, council_a, make_member, django_assert_max_num_queries
+):
     client.force_login(admin_a)
     for _ in range(5):
         make_member(council_a, "service_manager")

@@ -28,7 +28,8 @@ def test_a_good_file_adds_people_and_their_roles(council_a):
     assert (result.people_created, result.roles_added) == (2, 3)
     amy = User.objects.get(email="amy.ali@derbyshire.example")
     assert set(Membership.objects.filter(council=council_a, user=amy).values_list("role", flat=True)) == {
-        "service_manager", "moderator",
+        "service_manager",
+        "moderator",
     }
     assert not amy.has_usable_password()
 

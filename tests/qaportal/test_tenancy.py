@@ -56,8 +56,7 @@ def test_every_model_is_council_owned_and_scoped_or_explicitly_global():
         and not (_council_owned(model) and _is_scoped(model))
     ]
     assert not unaccounted, (
-        "These models are neither council-owned with a scoped manager nor on the list of global models: "
-        f"{unaccounted}"
+        f"These models are neither council-owned with a scoped manager nor on the list of global models: {unaccounted}"
     )
 
 
@@ -118,8 +117,13 @@ def everything_in_a(council_a, make_member):
     team = TeamFactory(council=council_a)
     for role in Role.values:
         if role != Role.COUNCIL_ADMIN:
-            MembershipFactory(council=council_a, user=user, role=role, team=team,
-                              profession="social_worker" if role == Role.PRACTITIONER else "")
+            MembershipFactory(
+                council=council_a,
+                user=user,
+                role=role,
+                team=team,
+                profession="social_worker" if role == Role.PRACTITIONER else "",
+            )
     return activate_totp(user)
 
 
