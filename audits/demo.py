@@ -13,8 +13,7 @@ from qaportal.roles import Role, TeamKind
 from .models import Case
 
 CASES_PER_COUNCIL = 500
-CASE_TEAM_KINDS = {TeamKind.LONG_TERM, TeamKind.START, TeamKind.OT, TeamKind.AMHP, TeamKind.SAFEGUARDING,
-                   TeamKind.DOLS}
+CASE_TEAM_KINDS = {TeamKind.LONG_TERM, TeamKind.START, TeamKind.OT, TeamKind.AMHP, TeamKind.SAFEGUARDING, TeamKind.DOLS}
 
 
 @transaction.atomic

@@ -49,20 +49,260 @@ class Review(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="reviews")
-    template_version = models.ForeignKey(
-        "standards.TemplateVersion", on_delete=models.PROTECT, related_name="reviews"
-    )
+    template_version = models.ForeignKey("standards.TemplateVersion", on_delete=models.PROTECT, related_name="reviews")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reviews")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegated_reviews",
+        help_text=_("A senior practitioner completing the review; the reviewer stays accountable."),
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.MANDATORY)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ALLOCATED)
+    period = models.DateField(help_text=_("The month the review counts towards (its first day)."))
+    due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    authorised_at = models.DateTimeField(null=True, blank=True)
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    authoriser_comments = models.TextField(blank=True)
+    no_qa_actions = models.BooleanField(
+        default=False, help_text=_("The reviewer found nothing about this person's care or record to act on.")
+    )
 
     objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["council", "status"])]
+        indexes = [
+            models.Index(fields=["council", "status"]),
+            models.Index(fields=["council", "case", "created_at"]),
+            models.Index(fields=["council", "reviewer", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template_version.template} of {self.case}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.ALLOCATED, self.Status.IN_PROGRESS, self.Status.RETURNED}
+
+
+class ReviewEvent(models.Model):
+    """The audit trail of a review's life: every transition, who made it, when and why."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    reason = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class ReviewChange(models.Model):
+    """The audit trail of answers: one row for every change to every answer, never updated."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=20)
+    field = models.CharField(max_length=200, help_text=_("Which answer, in words, e.g. 'Standard 2 rating'."))
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class SectionState(models.Model):
+    """Where a section of a review stands, and its version for optimistic locking: two tabs or two
+    people saving the same section cannot silently overwrite each other."""
+
+    class Progress(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not yet started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="section_states")
+    kind = models.CharField(max_length=20)
+    version = models.PositiveIntegerField(default=0)
+    progress = models.CharField(max_length=12, choices=Progress.choices, default=Progress.NOT_STARTED)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "review", "kind"], name="one_state_per_section")]
+
+
+class SectionDraft(models.Model):
+    """Unsaved input kept aside — by autosave, a conflicting save or an expired session — never the
+    live record. The person sees it restored next time they open the section."""
+
+    class Source(models.TextChoices):
+        AUTOSAVE = "autosave", _("Autosaved")
+        CONFLICT = "conflict", _("Not saved because of a conflict")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="drafts")
+    kind = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField()
+    base_version = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTOSAVE)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "review", "kind", "user"], name="one_draft_per_person_section")
+        ]
+
+
+class StandardRating(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey("standards.ScaleLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    evidence = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "review", "standard"], name="one_rating_per_standard")
+        ]
+
+
+class CriterionAnswer(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey("standards.Criterion", on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "review", "criterion"], name="one_answer_per_criterion")
+        ]
+
+
+class SectionText(models.Model):
+    """Free-text sections: summary, general comments, actions, comments of the person audited."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="texts")
+    kind = models.CharField(max_length=20)
+    text = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["council", "review", "kind"], name="one_text_per_section")]
+
+
+class ReviewFeedback(models.Model):
+    """The person's voice in the review: their feedback, or why it was not sought."""
+
+    class GivenBy(models.TextChoices):
+        PERSON = "person", _("The person")
+        REPRESENTATIVE = "representative", _("Their representative")
+        PROFESSIONAL = "professional", _("A professional involved in the work")
+
+    class NoContactReason(models.TextChoices):
+        UNSAFE = "unsafe", _("Contact would be unsafe")
+        INAPPROPRIATE = "inappropriate", _("Contact would be inappropriate")
+        DECLINED = "declined", _("The person declined to give feedback")
+        UNREACHABLE = "unreachable", _("Not reached after the recommended attempts")
+        OTHER = "other", _("Another reason")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="feedback")
+    given_by = models.CharField(max_length=16, choices=GivenBy.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    anonymous = models.BooleanField(default=False)
+    no_contact_reason = models.CharField(max_length=16, choices=NoContactReason.choices, blank=True)
+    no_contact_detail = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+
+class QAPlanAction(models.Model):
+    """An action about this person's care and record — never staff performance or service themes."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="qa_actions")
+    order = models.PositiveSmallIntegerField()
+    description = models.TextField()
+    owner = models.CharField(max_length=160)
+    due_date = models.DateField(null=True, blank=True)
+    completed_at = models.DateField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["review", "order"]
+
+
+class Escalation(models.Model):
+    """An immediate safety, risk or legality concern, sent to the responsible group manager at once."""
+
+    class Concern(models.TextChoices):
+        SAFETY = "safety", _("The person's safety")
+        RISK = "risk", _("Risk")
+        LEGALITY = "legality", _("The legality of decision-making")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="escalations")
+    concern = models.CharField(max_length=10, choices=Concern.choices)
+    detail = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+
+class BestPracticeNotice(models.Model):
+    """Good practice found in a review, for the quality team's best practice log."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="best_practice")
+    text = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now=True)
+    shared_at = models.DateField(null=True, blank=True)
+    shared_how = models.CharField(max_length=200, blank=True)
+
+    objects = ScopedManager(council="council")

@@ -3,7 +3,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .permissions import can_manage_people
+from .permissions import can_manage_people, roles_of
+from .roles import CASE_ROLES, Role
 
 
 def _nav_items(request: HttpRequest) -> list[dict]:
@@ -11,15 +12,33 @@ def _nav_items(request: HttpRequest) -> list[dict]:
     user = request.user
     if council is None or not user.is_authenticated:
         return []
-    items = [(_("Home"), reverse("home", kwargs={"council_slug": council.slug}), "home")]
-    items.append((_("Standards"), reverse("catalogue:index", kwargs={"council_slug": council.slug}), "catalogue"))
+    slug = {"council_slug": council.slug}
+    roles = roles_of(user, council)
+    items = [(_("Home"), reverse("home", kwargs=slug), "home")]
+    items.append((_("Your reviews"), reverse("audits:my_reviews", kwargs=slug), "my_reviews"))
+    if Role.GROUP_MANAGER in roles:
+        items.append((_("Authorise"), reverse("audits:authorisation_queue", kwargs=slug), "authorise"))
+    if roles & CASE_ROLES or user.is_superuser:
+        items.append((_("Cases"), reverse("audits:case_search", kwargs=slug), "cases"))
+    items.append((_("Standards"), reverse("catalogue:index", kwargs=slug), "catalogue"))
     if can_manage_people(user, council):
         items.append((_("People"), reverse("people:person_list", kwargs={"council_slug": council.slug}), "people"))
         items.append((_("Teams"), reverse("people:team_list", kwargs={"council_slug": council.slug}), "teams"))
     match = request.resolver_match
     current = ""
     if match:
-        current = "teams" if (match.url_name or "").startswith("team") else (match.namespace or match.url_name)
+        name = match.url_name or ""
+        if name.startswith("team"):
+            current = "teams"
+        elif match.namespace == "audits":
+            current = {
+                "authorisation_queue": "authorise",
+                "authorise": "authorise",
+                "case_search": "cases",
+                "case": "cases",
+            }.get(name, "my_reviews")
+        else:
+            current = match.namespace or name
     return [{"label": label, "url": url, "active": key == current} for label, url, key in items]
 
 

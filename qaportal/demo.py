@@ -47,23 +47,32 @@ COUNCILS = [
         compliments_email="your.views@derbyshire.example",
         complaints_email="complaints@derbyshire.example",
         areas=[
-            ("North Derbyshire", [
-                ("Chesterfield Long Term Team", TeamKind.LONG_TERM),
-                ("Bolsover and North East Derbyshire Long Term Team", TeamKind.LONG_TERM),
-                ("High Peak Long Term Team", TeamKind.LONG_TERM),
-            ]),
-            ("South Derbyshire", [
-                ("Amber Valley Long Term Team", TeamKind.LONG_TERM),
-                ("Erewash Long Term Team", TeamKind.LONG_TERM),
-                ("South Derbyshire Long Term Team", TeamKind.LONG_TERM),
-            ]),
-            ("Countywide", [
-                ("START North", TeamKind.START),
-                ("START South", TeamKind.START),
-                ("Occupational Therapy North", TeamKind.OT),
-                ("Occupational Therapy South", TeamKind.OT),
-                ("AMHP Service", TeamKind.AMHP),
-            ]),
+            (
+                "North Derbyshire",
+                [
+                    ("Chesterfield Long Term Team", TeamKind.LONG_TERM),
+                    ("Bolsover and North East Derbyshire Long Term Team", TeamKind.LONG_TERM),
+                    ("High Peak Long Term Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "South Derbyshire",
+                [
+                    ("Amber Valley Long Term Team", TeamKind.LONG_TERM),
+                    ("Erewash Long Term Team", TeamKind.LONG_TERM),
+                    ("South Derbyshire Long Term Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "Countywide",
+                [
+                    ("START North", TeamKind.START),
+                    ("START South", TeamKind.START),
+                    ("Occupational Therapy North", TeamKind.OT),
+                    ("Occupational Therapy South", TeamKind.OT),
+                    ("AMHP Service", TeamKind.AMHP),
+                ],
+            ),
         ],
         pin_digits=7,
     ),
@@ -74,19 +83,28 @@ COUNCILS = [
         compliments_email="compliments@somerset.example",
         complaints_email="complaints@somerset.example",
         areas=[
-            ("East Somerset", [
-                ("Mendip Locality Team", TeamKind.LONG_TERM),
-                ("South Somerset Locality Team", TeamKind.LONG_TERM),
-            ]),
-            ("West Somerset", [
-                ("Taunton Locality Team", TeamKind.LONG_TERM),
-                ("Sedgemoor Locality Team", TeamKind.LONG_TERM),
-                ("West Somerset Locality Team", TeamKind.LONG_TERM),
-            ]),
-            ("Countywide", [
-                ("Occupational Therapy Service", TeamKind.OT),
-                ("Safeguarding Hub", TeamKind.SAFEGUARDING),
-            ]),
+            (
+                "East Somerset",
+                [
+                    ("Mendip Locality Team", TeamKind.LONG_TERM),
+                    ("South Somerset Locality Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "West Somerset",
+                [
+                    ("Taunton Locality Team", TeamKind.LONG_TERM),
+                    ("Sedgemoor Locality Team", TeamKind.LONG_TERM),
+                    ("West Somerset Locality Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "Countywide",
+                [
+                    ("Occupational Therapy Service", TeamKind.OT),
+                    ("Safeguarding Hub", TeamKind.SAFEGUARDING),
+                ],
+            ),
         ],
         pin_digits=6,
     ),
@@ -97,20 +115,29 @@ COUNCILS = [
         compliments_email="compliments@lincolnshire.example",
         complaints_email="complaints@lincolnshire.example",
         areas=[
-            ("North Lincolnshire area", [
-                ("Lincoln Adult Care Team", TeamKind.LONG_TERM),
-                ("Gainsborough Adult Care Team", TeamKind.LONG_TERM),
-                ("Louth Adult Care Team", TeamKind.LONG_TERM),
-            ]),
-            ("South Lincolnshire area", [
-                ("Boston Adult Care Team", TeamKind.LONG_TERM),
-                ("Grantham Adult Care Team", TeamKind.LONG_TERM),
-                ("Spalding Adult Care Team", TeamKind.LONG_TERM),
-            ]),
-            ("Countywide", [
-                ("DoLS Team", TeamKind.DOLS),
-                ("Safeguarding Adults Team", TeamKind.SAFEGUARDING),
-            ]),
+            (
+                "North Lincolnshire area",
+                [
+                    ("Lincoln Adult Care Team", TeamKind.LONG_TERM),
+                    ("Gainsborough Adult Care Team", TeamKind.LONG_TERM),
+                    ("Louth Adult Care Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "South Lincolnshire area",
+                [
+                    ("Boston Adult Care Team", TeamKind.LONG_TERM),
+                    ("Grantham Adult Care Team", TeamKind.LONG_TERM),
+                    ("Spalding Adult Care Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "Countywide",
+                [
+                    ("DoLS Team", TeamKind.DOLS),
+                    ("Safeguarding Adults Team", TeamKind.SAFEGUARDING),
+                ],
+            ),
         ],
         pin_digits=8,
     ),
@@ -121,29 +148,88 @@ COUNCILS = [
         compliments_email="compliments@coventry.example",
         complaints_email="complaints@coventry.example",
         areas=[
-            ("Localities", [
-                ("Coventry North Locality Team", TeamKind.LONG_TERM),
-                ("Coventry South Locality Team", TeamKind.LONG_TERM),
-                ("Coventry East Locality Team", TeamKind.LONG_TERM),
-            ]),
-            ("Specialist services", [
-                ("Therapy Services", TeamKind.OT),
-                ("Mental Health AMHP Team", TeamKind.AMHP),
-                ("Promoting Independence", TeamKind.START),
-            ]),
+            (
+                "Localities",
+                [
+                    ("Coventry North Locality Team", TeamKind.LONG_TERM),
+                    ("Coventry South Locality Team", TeamKind.LONG_TERM),
+                    ("Coventry East Locality Team", TeamKind.LONG_TERM),
+                ],
+            ),
+            (
+                "Specialist services",
+                [
+                    ("Therapy Services", TeamKind.OT),
+                    ("Mental Health AMHP Team", TeamKind.AMHP),
+                    ("Promoting Independence", TeamKind.START),
+                ],
+            ),
         ],
         pin_digits=7,
     ),
 ]
 
 FIRST_NAMES = [
-    "Aisha", "Ben", "Chloe", "Daniel", "Emma", "Farah", "George", "Hannah", "Imran", "Jade", "Kieran", "Laura",
-    "Mohammed", "Natalie", "Owen", "Priya", "Rachel", "Sam", "Tom", "Uzma", "Victoria", "Will", "Yasmin", "Zoe",
-    "Adam", "Bethany", "Callum", "Deborah", "Ellie", "Fraser", "Grace", "Harry", "Isla", "Jack", "Katie", "Liam",
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Farah",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jade",
+    "Kieran",
+    "Laura",
+    "Mohammed",
+    "Natalie",
+    "Owen",
+    "Priya",
+    "Rachel",
+    "Sam",
+    "Tom",
+    "Uzma",
+    "Victoria",
+    "Will",
+    "Yasmin",
+    "Zoe",
+    "Adam",
+    "Bethany",
+    "Callum",
+    "Deborah",
+    "Ellie",
+    "Fraser",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Katie",
+    "Liam",
 ]
 LAST_NAMES = [
-    "Ahmed", "Bennett", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal", "Jones", "Khan",
-    "Lewis", "Morris", "Nolan", "Owen", "Patel", "Roberts", "Singh", "Taylor", "Walker", "Wright", "Young",
+    "Ahmed",
+    "Bennett",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morris",
+    "Nolan",
+    "Owen",
+    "Patel",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Walker",
+    "Wright",
+    "Young",
 ]
 
 # Demo login per role per council: "<role>@<council>.example".
@@ -182,9 +268,7 @@ class _People:
         first = FIRST_NAMES[(self.n * 7 + len(self.council.slug)) % len(FIRST_NAMES)]
         last = LAST_NAMES[(self.n * 5 + len(self.council.slug) * 3) % len(LAST_NAMES)]
         email = email or f"{first}.{last}.{self.n}@{self.council.slug}.example".lower()
-        user, created = User.objects.get_or_create(
-            email=email, defaults={"first_name": first, "last_name": last}
-        )
+        user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
         if created:
             user.password = _demo_password_hash()
             user.save(update_fields=["password"])
@@ -226,16 +310,20 @@ def load_council(spec: CouncilSpec) -> Council:
                 is_first = area_index == 0 and team_index == 0
                 people.give(
                     people.person(email=demo_login_email(spec.slug, Role.SERVICE_MANAGER) if is_first else None),
-                    Role.SERVICE_MANAGER, team,
+                    Role.SERVICE_MANAGER,
+                    team,
                 )
                 people.give(
                     people.person(email=demo_login_email(spec.slug, Role.SENIOR_PRACTITIONER) if is_first else None),
-                    Role.SENIOR_PRACTITIONER, team,
+                    Role.SENIOR_PRACTITIONER,
+                    team,
                 )
                 for i in range(2):
                     profession = (
-                        Profession.OCCUPATIONAL_THERAPIST if kind == TeamKind.OT and i == 0
-                        else Profession.OT_ASSISTANT if kind == TeamKind.OT
+                        Profession.OCCUPATIONAL_THERAPIST
+                        if kind == TeamKind.OT and i == 0
+                        else Profession.OT_ASSISTANT
+                        if kind == TeamKind.OT
                         else professions[(team_index + i) % 2]
                     )
                     email = demo_login_email(spec.slug, Role.PRACTITIONER) if is_first and i == 0 else None
@@ -244,8 +332,14 @@ def load_council(spec: CouncilSpec) -> Council:
         # Council-wide roles.
         for role in [Role.ADVANCED_PRACTITIONER]:
             people.give(people.person(email=demo_login_email(spec.slug, role)), role, first_team)
-        for role in [Role.STRATEGIC_MANAGER, Role.MODERATOR, Role.PRINCIPAL_SOCIAL_WORKER, Role.QUALITY_TEAM,
-                     Role.DIRECTOR, Role.COUNCIL_ADMIN]:
+        for role in [
+            Role.STRATEGIC_MANAGER,
+            Role.MODERATOR,
+            Role.PRINCIPAL_SOCIAL_WORKER,
+            Role.QUALITY_TEAM,
+            Role.DIRECTOR,
+            Role.COUNCIL_ADMIN,
+        ]:
             people.give(people.person(email=demo_login_email(spec.slug, role)), role)
         # A second moderator and quality team member, as panels and teams have more than one person.
         people.give(people.person(), Role.MODERATOR)

@@ -20,8 +20,10 @@ class RoleFieldsMixin(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label=_("No team"),
-        help_text=_("Required for practitioners, senior and advanced practitioners, service managers and "
-                    "group managers (the team they are over)."),
+        help_text=_(
+            "Required for practitioners, senior and advanced practitioners, service managers and "
+            "group managers (the team they are over)."
+        ),
     )
     profession = forms.ChoiceField(
         label=_("Profession (practitioners only)"),

@@ -36,6 +36,8 @@ class CouncilMiddleware:
 
         is_public = getattr(match.func, "qaportal_public", False)
         if not request.user.is_authenticated and not is_public:
+            if request.method == "POST":
+                _keep_pending_post(request)
             return redirect_to_login(request.get_full_path())
         council = Council.objects.filter(slug=slug, is_active=True).first()
         if council is None:
@@ -85,3 +87,33 @@ class RequireMFAMiddleware:
         except Resolver404:
             return True
         return name.startswith(_MFA_EXEMPT_PREFIXES) or name in _MFA_EXEMPT_NAMES
+
+
+PENDING_POSTS = "qaportal_pending_posts"
+
+
+def _keep_pending_post(request: HttpRequest) -> None:
+    """A form posted after the session expired is kept, so the page can show it again after sign-in.
+
+    Only the newest post per page is kept, and nothing is saved until the person saves it again."""
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    if sum(len(v) for values in data.values() for v in values) > 500_000:
+        return
+    pending = request.session.get(PENDING_POSTS, {})
+    pending[request.path] = data
+    request.session[PENDING_POSTS] = pending
+
+
+def pop_pending_post(request: HttpRequest):
+    """The input posted to this page while signed out, as a QueryDict, or None."""
+    from django.http import QueryDict
+
+    pending = request.session.get(PENDING_POSTS) or {}
+    data = pending.pop(request.path, None)
+    if data is None:
+        return None
+    request.session[PENDING_POSTS] = pending
+    qd = QueryDict(mutable=True)
+    for key, values in data.items():
+        qd.setlist(key, values)
+    return qd

@@ -43,3 +43,16 @@ TEAM_ROLES = {
     Role.SERVICE_MANAGER,
     Role.GROUP_MANAGER,
 }
+
+# Roles that look cases up by PIN and read their review history.
+CASE_ROLES = {
+    Role.SERVICE_MANAGER,
+    Role.SENIOR_PRACTITIONER,
+    Role.ADVANCED_PRACTITIONER,
+    Role.GROUP_MANAGER,
+    Role.STRATEGIC_MANAGER,
+    Role.QUALITY_TEAM,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+    Role.MODERATOR,
+    Role.DIRECTOR,
+}

@@ -48,9 +48,7 @@ def person_in_council(*, council: Council, pk: int) -> User:
 
 
 def teams_in_council(*, council: Council) -> QuerySet[Team]:
-    return Team.objects.filter(council=council).annotate(
-        people_count=Count("memberships__user", distinct=True)
-    )
+    return Team.objects.filter(council=council).annotate(people_count=Count("memberships__user", distinct=True))
 
 
 def team_in_council(*, council: Council, pk: int) -> Team:
@@ -69,9 +67,7 @@ def membership_in_council(*, council: Council, person: User, pk: int) -> Members
 
 def teams_over(*, council: Council, user: User) -> QuerySet[Team]:
     """The teams a group manager is over."""
-    return teams_in_council(council=council).filter(
-        memberships__user=user, memberships__role=Role.GROUP_MANAGER
-    )
+    return teams_in_council(council=council).filter(memberships__user=user, memberships__role=Role.GROUP_MANAGER)
 
 
 def memberships_of(*, council: Council, user: User) -> QuerySet[Membership]:

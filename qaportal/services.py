@@ -139,9 +139,7 @@ def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
         return result
 
     teams = {t.name.lower(): t for t in Team.objects.filter(council=council)}
-    existing = set(
-        Membership.objects.filter(council=council).values_list("user__email", "role", "team_id")
-    )
+    existing = set(Membership.objects.filter(council=council).values_list("user__email", "role", "team_id"))
     seen: set[tuple[str, str, int | None]] = set()
     rows: list[dict] = []
     for line_no, raw in enumerate(reader, start=2):
@@ -202,5 +200,3 @@ def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
             )
             result.roles_added += 1
     return result
-
-

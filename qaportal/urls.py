@@ -13,6 +13,7 @@ council_patterns = [
     path("", views.home, name="home"),
     path("admin/", include("qaportal.people_urls")),
     path("catalogue/", include("standards.urls")),
+    path("", include("audits.urls")),
 ]
 
 urlpatterns = [

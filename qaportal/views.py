@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
+from .home import panels_for
 from .permissions import can_manage_people, roles_of
 from .roles import Role
 
@@ -43,10 +44,9 @@ def home(request: HttpRequest, council_slug: str) -> HttpResponse:
         "roles": [Role(r).label for r in Role.values if r in roles],
         "memberships": memberships,
         "own_teams": sorted({m.team.name for m in memberships if m.team and m.role != Role.GROUP_MANAGER}),
-        "teams_over": list(selectors.teams_over(council=council, user=user))
-        if Role.GROUP_MANAGER in roles
-        else [],
+        "teams_over": list(selectors.teams_over(council=council, user=user)) if Role.GROUP_MANAGER in roles else [],
         "can_manage_people": can_manage_people(user, council),
+        "panels": panels_for(request),
     }
     if context["can_manage_people"]:
         context["people_count"] = selectors.people_in_council(council=council).count()

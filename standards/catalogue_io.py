@@ -162,7 +162,7 @@ def validate_template(t: dict, *, frameworks: set[str], scales: set[str]) -> lis
     numbers: set[str] = set()
     criterion_numbers: set[str] = set()
     for s in t["standards"]:
-        at = f'standard {s["number"] or "?"}'
+        at = f"standard {s['number'] or '?'}"
         if not s["number"]:
             err("a number is required", at)
         elif s["number"] in numbers:
@@ -173,7 +173,7 @@ def validate_template(t: dict, *, frameworks: set[str], scales: set[str]) -> lis
         if s["answered_by"] not in AnsweredBy.values:
             err(f'answered_by "{s["answered_by"]}" is not one of {", ".join(AnsweredBy.values)}', at)
         for c in s["criteria"]:
-            c_at = f'{at} › criterion {c["number"] or "?"}'
+            c_at = f"{at} › criterion {c['number'] or '?'}"
             if not c["number"]:
                 err("a number is required", c_at)
             elif c["number"] in criterion_numbers:
@@ -290,21 +290,24 @@ def import_catalogue(*, council: Council, data: Any, by: User | None = None) -> 
             if _db_levels(scale) != _scale_levels(s):
                 scale.levels.all().delete()
                 ScaleLevel.objects.bulk_create(
-                    ScaleLevel(council=council, scale=scale, order=i, code=code, label=label, score=score,
-                               meets_standard=meets)
+                    ScaleLevel(
+                        council=council, scale=scale, order=i, code=code, label=label, score=score, meets_standard=meets
+                    )
                     for i, (code, label, score, meets) in enumerate(_scale_levels(s), start=1)
                 )
             scales[s["key"]] = scale
         frameworks = {}
         for f in data.get("frameworks") or []:
             frameworks[f["key"]], _ = Framework.objects.update_or_create(
-                council=council, key=f["key"],
+                council=council,
+                key=f["key"],
                 defaults={"name": _text(f["name"]), "description": _text(f.get("description"))},
             )
         for order, raw in enumerate(data["templates"], start=1):
             t = normalise_template(raw)
             template, _ = ReviewTemplate.objects.update_or_create(
-                council=council, key=t["key"],
+                council=council,
+                key=t["key"],
                 defaults={"name": t["name"], "short_name": t["short_name"], "order": order},
             )
             latest = template.versions.order_by("-number").first()
@@ -316,8 +319,11 @@ def import_catalogue(*, council: Council, data: Any, by: User | None = None) -> 
                 report.unchanged.append(t["key"])
                 continue
             version = create_version(
-                template=template, content=t, framework=frameworks[t["framework"]],
-                scale=scales[t["scale"]] if t["scale"] else None, by=by,
+                template=template,
+                content=t,
+                framework=frameworks[t["framework"]],
+                scale=scales[t["scale"]] if t["scale"] else None,
+                by=by,
             )
             version.status = TemplateVersion.Status.PUBLISHED
             version.published_at, version.published_by = timezone.now(), by
@@ -327,34 +333,63 @@ def import_catalogue(*, council: Council, data: Any, by: User | None = None) -> 
 
 
 def create_version(
-    *, template: ReviewTemplate, content: dict, framework: Framework, scale: RatingScale | None,
-    by: User | None, status: str = TemplateVersion.Status.DRAFT,
+    *,
+    template: ReviewTemplate,
+    content: dict,
+    framework: Framework,
+    scale: RatingScale | None,
+    by: User | None,
+    status: str = TemplateVersion.Status.DRAFT,
 ) -> TemplateVersion:
     """A new version of `template` holding `content` (a normalised template)."""
     council = template.council
     number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = TemplateVersion.objects.create(
-        council=council, template=template, number=number, status=status, framework=framework, scale=scale,
-        description=content["description"], guidance=content["guidance"], completion=content["completion"],
-        completed_by_roles=content["completed_by_roles"], delegable_to_roles=content["delegable_to_roles"],
-        requires_authorisation=content["requires_authorisation"], review_kinds=content["review_kinds"],
+        council=council,
+        template=template,
+        number=number,
+        status=status,
+        framework=framework,
+        scale=scale,
+        description=content["description"],
+        guidance=content["guidance"],
+        completion=content["completion"],
+        completed_by_roles=content["completed_by_roles"],
+        delegable_to_roles=content["delegable_to_roles"],
+        requires_authorisation=content["requires_authorisation"],
+        review_kinds=content["review_kinds"],
         created_by=by,
     )
     TemplateSection.objects.bulk_create(
-        TemplateSection(council=council, version=version, order=i, kind=s["kind"], required=s["required"],
-                        guidance=s["guidance"])
+        TemplateSection(
+            council=council, version=version, order=i, kind=s["kind"], required=s["required"], guidance=s["guidance"]
+        )
         for i, s in enumerate(content["sections"], start=1)
     )
     for i, s in enumerate(content["standards"], start=1):
         standard = Standard.objects.create(
-            council=council, version=version, order=i, number=s["number"], title=s["title"],
-            description=s["description"], expectations=s["expectations"], rated=s["rated"],
+            council=council,
+            version=version,
+            order=i,
+            number=s["number"],
+            title=s["title"],
+            description=s["description"],
+            expectations=s["expectations"],
+            rated=s["rated"],
             answered_by=s["answered_by"],
         )
         Criterion.objects.bulk_create(
-            Criterion(council=council, standard=standard, order=j, number=c["number"], text=c["text"],
-                      guidance=c["guidance"], answer_kind=c["answer_kind"], comment=c["comment"],
-                      required=c["required"])
+            Criterion(
+                council=council,
+                standard=standard,
+                order=j,
+                number=c["number"],
+                text=c["text"],
+                guidance=c["guidance"],
+                answer_kind=c["answer_kind"],
+                comment=c["comment"],
+                required=c["required"],
+            )
             for j, c in enumerate(s["criteria"], start=1)
         )
     return version
@@ -391,8 +426,14 @@ def export_version(version: TemplateVersion) -> dict:
                 "rated": s.rated,
                 "answered_by": s.answered_by,
                 "criteria": [
-                    {"number": c.number, "text": c.text, "guidance": c.guidance, "answer_kind": c.answer_kind,
-                     "comment": c.comment, "required": c.required}
+                    {
+                        "number": c.number,
+                        "text": c.text,
+                        "guidance": c.guidance,
+                        "answer_kind": c.answer_kind,
+                        "comment": c.comment,
+                        "required": c.required,
+                    }
                     for c in s.criteria.all()
                 ],
             }
@@ -413,10 +454,14 @@ def export_catalogue(*, council: Council) -> dict:
         "council": council.slug,
         "exported_at": timezone.now().isoformat(timespec="seconds"),
         "scales": [
-            {"key": s.key, "name": s.name, "levels": [
-                {"code": lv.code, "label": lv.label, "score": float(lv.score), "meets_standard": lv.meets_standard}
-                for lv in s.levels.all()
-            ]}
+            {
+                "key": s.key,
+                "name": s.name,
+                "levels": [
+                    {"code": lv.code, "label": lv.label, "score": float(lv.score), "meets_standard": lv.meets_standard}
+                    for lv in s.levels.all()
+                ],
+            }
             for s in sorted(scales, key=lambda s: s.key)
         ],
         "frameworks": [

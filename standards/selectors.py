@@ -21,9 +21,12 @@ def version_with_content(qs: QuerySet[TemplateVersion]) -> QuerySet[TemplateVers
     return qs.select_related("template", "framework", "scale").prefetch_related(
         "sections",
         "scale__levels",
-        Prefetch("standards", queryset=Standard.objects.prefetch_related(
-            Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
-        ).order_by("order")),
+        Prefetch(
+            "standards",
+            queryset=Standard.objects.prefetch_related(
+                Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+            ).order_by("order"),
+        ),
     )
 
 
@@ -47,12 +50,14 @@ def templates_overview(*, council: Council) -> list[dict]:
     for template in templates:
         own = by_template.get(template.pk, [])
         current = next((v for v in own if v.status == _published), None)
-        rows.append({
-            "template": template,
-            "current": current,
-            "draft": next((v for v in own if v.is_draft), None),
-            "framework": (current or (own[0] if own else None)).framework if own else None,
-        })
+        rows.append(
+            {
+                "template": template,
+                "current": current,
+                "draft": next((v for v in own if v.is_draft), None),
+                "framework": (current or (own[0] if own else None)).framework if own else None,
+            }
+        )
     return rows
 
 

@@ -1,6 +1,8 @@
+import datetime
+
 import factory
 
-from audits.models import Case
+from audits.models import Case, Review
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import TeamKind
 
@@ -56,3 +58,15 @@ class CaseFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(CouncilFactory)
     pin = factory.Sequence(lambda n: f"{1000000 + n}")
     team = factory.SubFactory(TeamFactory, council=factory.SelfAttribute("..council"))
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review row as it would stand; journeys and rule tests create reviews through the services."""
+
+    class Meta:
+        model = Review
+
+    council = factory.SubFactory(CouncilFactory)
+    case = factory.SubFactory(CaseFactory, council=factory.SelfAttribute("..council"))
+    reviewer = factory.SubFactory(UserFactory)
+    period = factory.LazyFunction(lambda: datetime.date.today().replace(day=1))

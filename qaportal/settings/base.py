@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "django_scopes",
-    "simple_history",
     "csp",
     "qaportal",
     "standards",
@@ -50,7 +49,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "qaportal.middleware.RequireMFAMiddleware",
     "qaportal.middleware.CouncilMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "qaportal.urls"

@@ -7,7 +7,8 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import ScopeError, scope
 
-from audits.models import Case
+from audits import services as services_audits
+from audits.models import Case, Escalation
 from qaportal.models import Membership, Team
 from qaportal.roles import Role
 from standards import services
@@ -98,6 +99,13 @@ def other_council_objects(council_b):
     version = TemplateVersion.objects.filter(council=council_b).first()
     draft = services.draft_start(template=version.template, by=person)  # drafts have edit pages too
     criterion = Criterion.objects.filter(standard__version=draft).first()
+    reviewer = UserFactory()
+    MembershipFactory(council=council_b, user=reviewer, role=Role.SERVICE_MANAGER, team=TeamFactory(council=council_b))
+    review = services_audits.review_allocate(
+        council=council_b, template=version.template, case=case, reviewer=reviewer, by=reviewer, kind="additional"
+    )
+    escalation = Escalation.objects.create(council=council_b, review=review, concern="safety", detail="x",
+                                           raised_by=reviewer)
     return {
         "team_pk": team.pk,
         "person_pk": person.pk,
@@ -107,6 +115,9 @@ def other_council_objects(council_b):
         "version_pk": draft.pk,
         "standard_pk": criterion.standard_id,
         "criterion_pk": criterion.pk,
+        "review_pk": review.pk,
+        "escalation_pk": escalation.pk,
+        "kind": "ratings",  # a section of B's review
     }
 
 

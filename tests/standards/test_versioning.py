@@ -12,7 +12,7 @@ from standards.catalogue_io import CatalogueInvalid, export_catalogue, import_ca
 from standards.models import Criterion, ReviewTemplate, Standard, TemplateVersion
 from standards.selectors import current_version
 from tests.catalogues import catalogue_data
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import ReviewFactory, UserFactory
 
 
 @pytest.fixture
@@ -27,13 +27,7 @@ def psr(derbyshire):
 
 def test_publishing_a_new_psr_version_leaves_reviews_started_on_the_old_version_unchanged(derbyshire, psr):
     version_1 = current_version(template=psr)
-    review = Review.objects.create(
-        council=derbyshire,
-        template_version=version_1,
-        case=CaseFactory(council=derbyshire),
-        reviewer=UserFactory(),
-        status=Review.Status.IN_PROGRESS,
-    )
+    review = ReviewFactory(council=derbyshire, template_version=version_1, status=Review.Status.IN_PROGRESS)
     editor = UserFactory()
     draft = services.draft_start(template=psr, by=editor)
     first = draft.standards.get(number="1")

@@ -1,0 +1,602 @@
+"""The sections of a review form, generated from its template version.
+
+Each section knows its form, how to save it (recording every change), and what stops the review
+being submitted. Views and services look sections up by kind; nothing here is per council.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qaportal.models import User
+from standards.forms import QuestionsForm, RatingsForm
+from standards.models import AnswerKind, SectionKind
+
+from .models import (
+    BestPracticeNotice,
+    CriterionAnswer,
+    Escalation,
+    QAPlanAction,
+    Review,
+    ReviewFeedback,
+    SectionText,
+    StandardRating,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    anchor: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+def _lenient(form: forms.Form) -> forms.Form:
+    """Saving part of a section for later never insists on the rest of it."""
+    for field in form.fields.values():
+        field.required = False
+    return form
+
+
+def _short(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+class Section:
+    kind: str = ""
+    template_name = "audits/sections/simple.html"
+    reviewer_completes = True
+
+    def __init__(self, review: Review, required: bool = True, guidance: str = ""):
+        self.review, self.required, self.guidance = review, required, guidance
+
+    @property
+    def title(self) -> str:
+        return str(SectionKind(self.kind).label)
+
+    def form(self, data=None) -> forms.Form:
+        raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
+
+    def save(self, form: forms.Form, by: User) -> list[Change]:
+        raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
+
+    def problems(self) -> list[Problem]:
+        return []
+
+    def is_started(self) -> bool:
+        return False
+
+    def progress(self) -> str:
+        if not self.is_started():
+            return "not_started"
+        return "in_progress" if self.problems() else "completed"
+
+
+# --- ratings and questions, generated from the catalogue ----------------------------------------
+
+
+class RatingsSection(Section):
+    kind = SectionKind.RATINGS
+    template_name = "audits/sections/ratings.html"
+
+    def _ratings(self) -> dict[int, StandardRating]:
+        return {r.standard_id: r for r in self.review.ratings.all()}
+
+    def form(self, data=None) -> RatingsForm:
+        initial = {}
+        for standard_id, rating in self._ratings().items():
+            initial[f"rating_{standard_id}"] = rating.level.code if rating.level else ""
+            initial[f"evidence_{standard_id}"] = rating.evidence
+        return _lenient(RatingsForm(data, version=self.review.template_version, initial=initial))
+
+    def save(self, form: RatingsForm, by: User) -> list[Change]:
+        levels = {lv.code: lv for lv in self.review.template_version.scale.levels.all()}
+        existing = self._ratings()
+        changes, to_create, to_update = [], [], []
+        for standard, _names in form.groups:
+            code = form.cleaned_data.get(f"rating_{standard.pk}") or ""
+            evidence = form.cleaned_data.get(f"evidence_{standard.pk}") or ""
+            rating = existing.get(standard.pk)
+            old_code = rating.level.code if rating and rating.level else ""
+            old_evidence = rating.evidence if rating else ""
+            if (code, evidence) == (old_code, old_evidence):
+                continue
+            if code != old_code:
+                changes.append(
+                    Change(
+                        _("Standard %(n)s rating") % {"n": standard.number},
+                        levels[old_code].label if old_code else "",
+                        levels[code].label if code else "",
+                    )
+                )
+            if evidence != old_evidence:
+                changes.append(Change(_("Standard %(n)s evidence") % {"n": standard.number}, old_evidence, evidence))
+            if rating is None:
+                to_create.append(
+                    StandardRating(
+                        council=self.review.council,
+                        review=self.review,
+                        standard=standard,
+                        level=levels.get(code),
+                        evidence=evidence,
+                    )
+                )
+            else:
+                rating.level, rating.evidence = levels.get(code), evidence
+                to_update.append(rating)
+        StandardRating.objects.bulk_create(to_create)
+        StandardRating.objects.bulk_update(to_update, ["level", "evidence"])
+        return changes
+
+    def problems(self) -> list[Problem]:
+        ratings = self._ratings()
+        found = []
+        for standard in self.review.template_version.standards.all():
+            if not standard.rated:
+                continue
+            rating = ratings.get(standard.pk)
+            if rating is None or rating.level_id is None:
+                found.append(
+                    Problem(
+                        f"id_rating_{standard.pk}_0",
+                        _("Rate standard %(n)s: %(title)s") % {"n": standard.number, "title": _short(standard.title)},
+                    )
+                )
+            if rating is None or not rating.evidence.strip():
+                found.append(
+                    Problem(
+                        f"id_evidence_{standard.pk}",
+                        _("Give the evidence for your rating of standard %(n)s") % {"n": standard.number},
+                    )
+                )
+        return found
+
+    def is_started(self) -> bool:
+        return bool(self._ratings())
+
+
+class QuestionsSection(Section):
+    kind = SectionKind.QUESTIONS
+    template_name = "audits/sections/questions.html"
+
+    def _answers(self) -> dict[int, CriterionAnswer]:
+        return {a.criterion_id: a for a in self.review.answers.all()}
+
+    def form(self, data=None) -> QuestionsForm:
+        initial = {}
+        for criterion_id, answer in self._answers().items():
+            initial[f"answer_{criterion_id}"] = answer.answer
+            initial[f"comment_{criterion_id}"] = answer.comment
+        return _lenient(QuestionsForm(data, version=self.review.template_version, initial=initial))
+
+    def save(self, form: QuestionsForm, by: User) -> list[Change]:
+        existing = self._answers()
+        changes, to_create, to_update = [], [], []
+        for standard in self.review.template_version.standards.all():
+            for criterion in standard.criteria.all():
+                value = form.cleaned_data.get(f"answer_{criterion.pk}")
+                value = value.isoformat() if isinstance(value, dt.date) else (value or "")
+                comment = form.cleaned_data.get(f"comment_{criterion.pk}") or ""
+                answer = existing.get(criterion.pk)
+                old = (answer.answer, answer.comment) if answer else ("", "")
+                if (value, comment) == old:
+                    continue
+                if value != old[0]:
+                    changes.append(Change(_("Question %(n)s") % {"n": criterion.number}, old[0], value))
+                if comment != old[1]:
+                    changes.append(Change(_("Comments on %(n)s") % {"n": criterion.number}, old[1], comment))
+                if answer is None:
+                    to_create.append(
+                        CriterionAnswer(
+                            council=self.review.council,
+                            review=self.review,
+                            criterion=criterion,
+                            answer=value,
+                            comment=comment,
+                        )
+                    )
+                else:
+                    answer.answer, answer.comment = value, comment
+                    to_update.append(answer)
+        CriterionAnswer.objects.bulk_create(to_create)
+        CriterionAnswer.objects.bulk_update(to_update, ["answer", "comment"])
+        return changes
+
+    def problems(self) -> list[Problem]:
+        answers = self._answers()
+        found = []
+        for standard in self.review.template_version.standards.all():
+            if standard.answered_by != "reviewer":
+                continue  # the worker's own part is theirs to complete; it never blocks the reviewer
+            for criterion in standard.criteria.all():
+                answer = answers.get(criterion.pk)
+                if criterion.required and (answer is None or not answer.answer.strip()):
+                    found.append(
+                        Problem(
+                            f"id_answer_{criterion.pk}"
+                            + ("" if criterion.answer_kind in {AnswerKind.TEXT, AnswerKind.DATE} else "_0"),
+                            _("Answer question %(n)s: %(text)s")
+                            % {"n": criterion.number, "text": _short(criterion.text)},
+                        )
+                    )
+        return found
+
+    def is_started(self) -> bool:
+        return bool(self._answers())
+
+
+# --- the person's feedback ------------------------------------------------------------------------
+
+
+class FeedbackForm(forms.Form):
+    given_by = forms.ChoiceField(
+        label=gettext_lazy("Who gave feedback?"),
+        choices=ReviewFeedback.GivenBy.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    feedback = forms.CharField(
+        label=gettext_lazy("Their feedback, in their words"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    anonymous = forms.BooleanField(label=gettext_lazy("They asked for their feedback to be anonymous"), required=False)
+    no_contact_reason = forms.ChoiceField(
+        label=gettext_lazy("If there is no feedback, why not?"),
+        choices=ReviewFeedback.NoContactReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    no_contact_detail = forms.CharField(
+        label=gettext_lazy("Explain why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Needed when there is no feedback."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("feedback", "").strip() and not data.get("given_by"):
+            self.add_error("given_by", _("Say who gave the feedback"))
+        return data
+
+
+class FeedbackSection(Section):
+    kind = SectionKind.FEEDBACK
+    template_name = "audits/sections/feedback.html"
+
+    def _record(self) -> ReviewFeedback | None:
+        try:
+            return self.review.feedback
+        except ReviewFeedback.DoesNotExist:
+            return None
+
+    def form(self, data=None) -> FeedbackForm:
+        record = self._record()
+        initial = {f: getattr(record, f) for f in FeedbackForm.base_fields} if record else {}
+        return FeedbackForm(data, initial=initial)
+
+    def save(self, form: FeedbackForm, by: User) -> list[Change]:
+        record = self._record() or ReviewFeedback(council=self.review.council, review=self.review)
+        changes = []
+        for name, field in form.fields.items():
+            old, new = getattr(record, name), form.cleaned_data.get(name)
+            new = new if new is not None else ("" if not isinstance(old, bool) else False)
+            if old != new:
+                changes.append(Change(str(field.label), str(old), str(new)))
+                setattr(record, name, new)
+        if changes:
+            record.save()
+            self.review.feedback = record
+        return changes
+
+    def problems(self) -> list[Problem]:
+        record = self._record()
+        has_feedback = bool(record and record.feedback.strip() and record.given_by)
+        has_reason = bool(record and record.no_contact_reason and record.no_contact_detail.strip())
+        if has_feedback or has_reason:
+            return []
+        if record and record.no_contact_reason and not record.no_contact_detail.strip():
+            return [Problem("id_no_contact_detail", _("Explain why the person was not contacted for feedback"))]
+        return [Problem("id_feedback", _("Record the person's feedback, or why they were not contacted"))]
+
+    def is_started(self) -> bool:
+        return self._record() is not None
+
+
+# --- Quality Assurance Plan -----------------------------------------------------------------------
+
+
+class QAPlanForm(forms.Form):
+    no_actions = forms.BooleanField(
+        label=gettext_lazy("No actions are needed for this person's care or record"),
+        required=False,
+    )
+
+    def __init__(self, *args, rows: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for i in range(rows):
+            n = i + 1
+            self.fields[f"description_{i}"] = forms.CharField(
+                label=_("Action %(n)s") % {"n": n}, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.fields[f"owner_{i}"] = forms.CharField(
+                label=_("Who will do action %(n)s") % {"n": n}, required=False, max_length=160
+            )
+            self.fields[f"due_date_{i}"] = forms.DateField(
+                label=_("Action %(n)s due by") % {"n": n},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+
+    def action_rows(self):
+        return [[self[f"description_{i}"], self[f"owner_{i}"], self[f"due_date_{i}"]] for i in range(self.rows)]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(self.rows):
+            row = [data.get(f"description_{i}"), data.get(f"owner_{i}"), data.get(f"due_date_{i}")]
+            if any(row) and not row[0]:
+                self.add_error(f"description_{i}", _("Describe action %(n)s, or clear its other fields") % {"n": i + 1})
+        return data
+
+
+class QAPlanSection(Section):
+    kind = SectionKind.QA_PLAN
+    template_name = "audits/sections/qa_plan.html"
+
+    def _actions(self) -> list[QAPlanAction]:
+        return list(self.review.qa_actions.all())
+
+    def form(self, data=None, extra: int = 1) -> QAPlanForm:
+        actions = self._actions()
+        rows = len(actions) + extra
+        if data is not None:
+            posted = {int(k.rsplit("_", 1)[1]) for k in data if k.startswith("description_")}
+            rows = max(rows, (max(posted) + 1) if posted else 0)
+        initial = {"no_actions": self.review.no_qa_actions}
+        for i, action in enumerate(actions):
+            initial |= {
+                f"description_{i}": action.description,
+                f"owner_{i}": action.owner,
+                f"due_date_{i}": action.due_date,
+            }
+        return QAPlanForm(data, rows=rows, initial=initial)
+
+    def save(self, form: QAPlanForm, by: User) -> list[Change]:
+        def fmt(a):
+            return f"{a[0]} — {a[1]} — {a[2] or ''}".strip(" —")
+
+        old = [(a.description, a.owner, a.due_date) for a in self._actions()]
+        new = []
+        for i in range(form.rows):
+            description = (form.cleaned_data.get(f"description_{i}") or "").strip()
+            if description:
+                new.append(
+                    (description, form.cleaned_data.get(f"owner_{i}") or "", form.cleaned_data.get(f"due_date_{i}"))
+                )
+        changes = []
+        no_actions = bool(form.cleaned_data.get("no_actions")) and not new
+        if no_actions != self.review.no_qa_actions:
+            changes.append(Change(_("No actions needed"), str(self.review.no_qa_actions), str(no_actions)))
+            self.review.no_qa_actions = no_actions
+            self.review.save(update_fields=["no_qa_actions"])
+        if new != old:
+            for i in range(max(len(old), len(new))):
+                before = fmt(old[i]) if i < len(old) else ""
+                after = fmt(new[i]) if i < len(new) else ""
+                if before != after:
+                    changes.append(Change(_("QA plan action %(n)s") % {"n": i + 1}, before, after))
+            self.review.qa_actions.all().delete()
+            QAPlanAction.objects.bulk_create(
+                QAPlanAction(
+                    council=self.review.council, review=self.review, order=i, description=d, owner=o, due_date=due
+                )
+                for i, (d, o, due) in enumerate(new, start=1)
+            )
+        return changes
+
+    def problems(self) -> list[Problem]:
+        actions = self._actions()
+        found = []
+        for i, action in enumerate(actions):
+            if not action.owner.strip():
+                found.append(Problem(f"id_owner_{i}", _("Say who will do QA plan action %(n)s") % {"n": i + 1}))
+            if not action.due_date:
+                found.append(Problem(f"id_due_date_{i}", _("Give a due date for QA plan action %(n)s") % {"n": i + 1}))
+        if self.required and not actions and not self.review.no_qa_actions:
+            found.append(Problem("id_description_0", _("Add the QA plan actions, or confirm that none are needed")))
+        return found
+
+    def is_started(self) -> bool:
+        return bool(self._actions()) or self.review.no_qa_actions
+
+
+# --- escalation and best practice -----------------------------------------------------------------
+
+
+class EscalationForm(forms.Form):
+    concern = forms.ChoiceField(
+        label=gettext_lazy("What needs immediate action?"),
+        choices=Escalation.Concern.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    detail = forms.CharField(
+        label=gettext_lazy("Describe the concern"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("The group manager responsible for the case is told at once."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("detail", "").strip() and not data.get("concern"):
+            self.add_error("concern", _("Say whether the concern is about safety, risk or legality"))
+        if data.get("concern") and not data.get("detail", "").strip():
+            self.add_error("detail", _("Describe the concern"))
+        return data
+
+
+class EscalationSection(Section):
+    kind = SectionKind.ESCALATION
+    template_name = "audits/sections/escalation.html"
+
+    def form(self, data=None) -> EscalationForm:
+        return EscalationForm(data)
+
+    def save(self, form: EscalationForm, by: User) -> list[Change]:
+        if not form.cleaned_data.get("detail", "").strip():
+            return []
+        escalation = Escalation.objects.create(
+            council=self.review.council,
+            review=self.review,
+            concern=form.cleaned_data["concern"],
+            detail=form.cleaned_data["detail"].strip(),
+            raised_by=by,
+        )
+        from .services import escalation_raised
+
+        escalation_raised(escalation=escalation)
+        return [Change(_("Escalation raised"), "", f"{escalation.get_concern_display()}: {escalation.detail}")]
+
+    def is_started(self) -> bool:
+        return bool(list(self.review.escalations.all()))
+
+    def progress(self) -> str:
+        return "completed" if self.is_started() else "not_started"
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class BestPracticeSection(Section):
+    kind = SectionKind.BEST_PRACTICE
+
+    def _notice(self) -> BestPracticeNotice | None:
+        try:
+            return self.review.best_practice
+        except BestPracticeNotice.DoesNotExist:
+            return None
+
+    def form(self, data=None) -> TextForm:
+        notice = self._notice()
+        form = TextForm(data, initial={"text": notice.text if notice else ""})
+        form.fields["text"].label = _("Good practice to share")
+        form.fields["text"].help_text = _(
+            "Sent to the quality team's best practice log, who may use it in training or practice week."
+        )
+        return form
+
+    def save(self, form: TextForm, by: User) -> list[Change]:
+        notice = self._notice()
+        old, new = notice.text if notice else "", form.cleaned_data.get("text", "").strip()
+        if old == new:
+            return []
+        if new:
+            notice = notice or BestPracticeNotice(council=self.review.council, review=self.review, raised_by=by)
+            notice.text, notice.raised_by = new, by
+            notice.save()
+        elif notice:
+            notice.delete()
+        return [Change(self.title, old, new)]
+
+    def problems(self) -> list[Problem]:
+        if self.required and not self._notice():
+            return [Problem("id_text", _("Describe the good practice"))]
+        return []
+
+    def is_started(self) -> bool:
+        return self._notice() is not None
+
+
+class TextSection(Section):
+    """Summary, general comments, actions, and comments of the person audited."""
+
+    labels = {
+        SectionKind.SUMMARY: gettext_lazy("Your summary of the review"),
+        SectionKind.GENERAL_COMMENTS: gettext_lazy("General comments"),
+        SectionKind.ACTIONS: gettext_lazy("Actions arising from this audit"),
+        SectionKind.SUBJECT_COMMENTS: gettext_lazy("Comments of the person whose work was audited"),
+    }
+
+    def __init__(self, review: Review, required: bool = True, guidance: str = "", kind: str = ""):
+        super().__init__(review, required, guidance)
+        self.kind = kind
+
+    def _text(self) -> SectionText | None:
+        return next((t for t in self.review.texts.all() if t.kind == self.kind), None)
+
+    def form(self, data=None) -> TextForm:
+        row = self._text()
+        form = TextForm(data, initial={"text": row.text if row else ""})
+        form.fields["text"].label = self.labels[self.kind]
+        return form
+
+    def save(self, form: TextForm, by: User) -> list[Change]:
+        row = self._text()
+        old, new = row.text if row else "", form.cleaned_data.get("text", "").strip()
+        if old == new:
+            return []
+        row = row or SectionText(council=self.review.council, review=self.review, kind=self.kind)
+        row.text = new
+        row.save()
+        return [Change(self.title, old, new)]
+
+    def problems(self) -> list[Problem]:
+        row = self._text()
+        if self.required and not (row and row.text.strip()):
+            return [Problem("id_text", _("Complete “%(section)s”") % {"section": self.title})]
+        return []
+
+    def is_started(self) -> bool:
+        return self._text() is not None
+
+
+class AuthorisationSection(Section):
+    """Completed by the group manager, not the reviewer: shown in the task list for clarity."""
+
+    kind = SectionKind.AUTHORISATION
+    reviewer_completes = False
+
+    def progress(self) -> str:
+        return "completed" if self.review.status == Review.Status.AUTHORISED else "not_started"
+
+
+HANDLERS: dict[str, type[Section]] = {
+    SectionKind.RATINGS: RatingsSection,
+    SectionKind.QUESTIONS: QuestionsSection,
+    SectionKind.FEEDBACK: FeedbackSection,
+    SectionKind.QA_PLAN: QAPlanSection,
+    SectionKind.ESCALATION: EscalationSection,
+    SectionKind.BEST_PRACTICE: BestPracticeSection,
+    SectionKind.AUTHORISATION: AuthorisationSection,
+}
+
+
+def sections_of(review: Review) -> list[Section]:
+    """The review's sections in form order, as its template version defines them."""
+    result = []
+    for spec in review.template_version.sections.all():
+        handler = HANDLERS.get(spec.kind)
+        if handler is None:
+            result.append(TextSection(review, spec.required, spec.guidance, kind=spec.kind))
+        else:
+            result.append(handler(review, spec.required, spec.guidance))
+    return result
+
+
+def section_of(review: Review, kind: str) -> Section | None:
+    return next((s for s in sections_of(review) if s.kind == kind), None)

@@ -1,0 +1,110 @@
+"""Reads about cases and reviews. Each takes the council explicitly."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from qaportal.models import Council, Membership, User
+from qaportal.roles import Role
+from standards.models import Criterion, Standard
+
+from .models import Case, CriterionAnswer, Escalation, Review, StandardRating
+
+
+def _review_base(council: Council) -> QuerySet[Review]:
+    return Review.objects.filter(council=council).select_related(
+        "case__team",
+        "case__responsible_worker",
+        "reviewer",
+        "delegate",
+        "allocated_by",
+        "authorised_by",
+        "template_version__template",
+        "template_version__scale",
+    )
+
+
+def review_in_council(*, council: Council, pk: int) -> Review:
+    """A review with everything its pages show, in a fixed number of queries."""
+    review = (
+        _review_base(council)
+        .filter(pk=pk)
+        .select_related("feedback", "best_practice")
+        .prefetch_related(
+            "template_version__sections",
+            "template_version__scale__levels",
+            Prefetch(
+                "template_version__standards",
+                queryset=Standard.objects.order_by("order").prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+                ),
+            ),
+            Prefetch("ratings", queryset=StandardRating.objects.select_related("level")),
+            Prefetch("answers", queryset=CriterionAnswer.objects.all()),
+            "texts",
+            "qa_actions",
+            "section_states",
+            Prefetch("escalations", queryset=Escalation.objects.select_related("raised_by", "acknowledged_by")),
+        )
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review in this council.")
+    return review
+
+
+def reviews_for_reviewer(*, council: Council, user: User) -> QuerySet[Review]:
+    """The person's own reviews (as reviewer or delegate), returned ones first."""
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, Value, When
+
+    return (
+        _review_base(council)
+        .filter(Q(reviewer=user) | Q(delegate=user))
+        .annotate(
+            returned_first=When_(
+                When(status=Review.Status.RETURNED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("returned_first", "due_date", "-created_at")
+    )
+
+
+def authorisation_queue(*, council: Council, user: User) -> QuerySet[Review]:
+    """Submitted reviews of cases owned by the teams this group manager is over."""
+    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    return (
+        _review_base(council)
+        .filter(status=Review.Status.SUBMITTED, case__team_id__in=teams, template_version__requires_authorisation=True)
+        .exclude(Q(reviewer=user) | Q(delegate=user))
+        .order_by("submitted_at")
+    )
+
+
+def open_escalations_for(*, council: Council, user: User):
+    from .models import Escalation
+
+    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    return Escalation.objects.filter(
+        council=council, review__case__team_id__in=teams, acknowledged_at__isnull=True
+    ).select_related("review__case", "raised_by", "review__template_version__template")
+
+
+def case_in_council(*, council: Council, pk: int) -> Case:
+    case = (
+        Case.objects.filter(council=council, pk=pk)
+        .select_related("team", "responsible_worker", "responsible_manager")
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case in this council.")
+    return case
+
+
+def case_by_pin(*, council: Council, pin: str) -> Case | None:
+    return Case.objects.filter(council=council, pin=pin.strip()).select_related("team").first()
+
+
+def case_reviews(*, case: Case) -> QuerySet[Review]:
+    return _review_base(case.council).filter(case=case).order_by("-created_at")

@@ -1,0 +1,327 @@
+"""Writes about reviews. Every transition is one function here: it checks who may do it and from
+which state, records who, when and why, and keeps the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qaportal.models import Council, User
+from standards.models import ReviewKind, ReviewTemplate
+from standards.selectors import current_version
+
+from . import permissions, rules
+from .models import Case, Escalation, Review, ReviewChange, ReviewEvent, SectionDraft, SectionState
+from .sections import section_of, sections_of
+
+S = Review.Status
+
+# The lifecycle: which transitions are allowed from which states.
+TRANSITIONS: dict[str, set[str]] = {
+    "start": {S.ALLOCATED, S.RETURNED},
+    "submit": {S.IN_PROGRESS, S.RETURNED},
+    "authorise": {S.SUBMITTED},
+    "return": {S.SUBMITTED},
+    "cancel": {S.ALLOCATED, S.IN_PROGRESS, S.RETURNED},
+}
+
+
+def _transition(review: Review, action: str, to: str, by: User | None, reason: str = "") -> None:
+    if review.status not in TRANSITIONS[action]:
+        raise ValidationError(
+            _("This review is %(status)s, so it cannot be %(action)s.")
+            % {"status": review.get_status_display().lower(), "action": _ACTION_WORDS[action]}
+        )
+    ReviewEvent.objects.create(
+        council=review.council,
+        review=review,
+        by=by,
+        action=action,
+        from_status=review.status,
+        to_status=to,
+        reason=reason,
+    )
+    review.status = to
+
+
+_ACTION_WORDS = {
+    "start": _("started"),
+    "submit": _("submitted"),
+    "authorise": _("authorised"),
+    "return": _("returned"),
+    "cancel": _("cancelled"),
+}
+
+
+def last_working_day(month: dt.date) -> dt.date:
+    """The last working day (Monday to Friday, not an England and Wales bank holiday) of the month."""
+    import holidays
+
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    day = next_month - dt.timedelta(days=1)
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
+    while day.weekday() >= 5 or day in bank_holidays:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+# --- creating reviews ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_allocate(
+    *,
+    council: Council,
+    template: ReviewTemplate,
+    case: Case,
+    reviewer: User,
+    by: User,
+    kind: str = ReviewKind.MANDATORY,
+    period: dt.date | None = None,
+    due_date: dt.date | None = None,
+) -> Review:
+    """Allocate a case for review. Peer, role and look-back rules are checked by `rules.check_new_review`."""
+    if by != reviewer and not permissions.can_allocate(by, council):
+        raise PermissionDenied(_("Only group managers and the quality team allocate reviews."))
+    version = current_version(template=template)
+    if version is None:
+        raise ValidationError(_("%(t)s has no version in use for new reviews.") % {"t": template})
+    if case.council_id != council.pk or template.council_id != council.pk:
+        raise ValidationError(_("The case and template must belong to this council."))
+    rules.check_new_review(case=case, version=version, reviewer=reviewer, kind=kind)
+    period = (period or timezone.localdate()).replace(day=1)
+    review = Review.objects.create(
+        council=council,
+        template_version=version,
+        case=case,
+        reviewer=reviewer,
+        allocated_by=by,
+        kind=kind,
+        period=period,
+        due_date=due_date or last_working_day(period),
+    )
+    ReviewEvent.objects.create(
+        council=council,
+        review=review,
+        by=by,
+        action="allocate",
+        to_status=review.status,
+        reason=_("%(kind)s review allocated to %(who)s") % {"kind": ReviewKind(kind).label, "who": reviewer},
+    )
+    return review
+
+
+def review_start_own(*, council: Council, template: ReviewTemplate, case: Case, by: User, kind: str) -> Review:
+    """A reviewer starts an additional or self review of their own choosing."""
+    if kind not in {ReviewKind.ADDITIONAL, ReviewKind.SELF, ReviewKind.PEER}:
+        raise ValidationError(_("Mandatory reviews are allocated; start an additional, self or peer review."))
+    return review_allocate(council=council, template=template, case=case, reviewer=by, by=by, kind=kind)
+
+
+@transaction.atomic
+def review_delegate(*, review: Review, delegate: User | None, by: User) -> Review:
+    """Delegate (or take back) a review; the reviewer stays accountable and keeps access."""
+    if not permissions.can_delegate(by, review):
+        raise PermissionDenied(_("Only the reviewer can delegate this review."))
+    if delegate is not None:
+        rules.check_delegate(review=review, delegate=delegate)
+    review.delegate = delegate
+    review.save(update_fields=["delegate"])
+    ReviewEvent.objects.create(
+        council=review.council,
+        review=review,
+        by=by,
+        action="delegate",
+        from_status=review.status,
+        to_status=review.status,
+        reason=_("Delegated to %(who)s") % {"who": delegate} if delegate else _("Delegation withdrawn"),
+    )
+    return review
+
+
+# --- saving sections -----------------------------------------------------------------------------
+
+
+class SectionConflict(Exception):
+    """Someone saved this section after the person opened it."""
+
+    def __init__(self, state: SectionState):
+        super().__init__("section changed")
+        self.state = state
+
+
+@transaction.atomic
+def section_save(*, review: Review, kind: str, data, base_version: int, by: User):
+    """Save one section. Returns the bound form: invalid forms come back with errors, nothing saved.
+
+    Raises SectionConflict (after keeping the person's input aside) when the section was saved by
+    someone else — or in another tab — since `base_version`.
+    """
+    if not permissions.can_edit_review(by, review):
+        raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
+    section = section_of(review, kind)
+    if section is None or not section.reviewer_completes:
+        raise PermissionDenied(_("This section is not completed by the reviewer."))
+    form = section.form(data)
+    if not form.is_valid():
+        return form
+    # Lock the review row: saves of the same review are serialised, so the version check is exact.
+    Review.objects.select_for_update().filter(pk=review.pk).first()
+    state, _created = SectionState.objects.get_or_create(council=review.council, review=review, kind=kind)
+    if state.version != base_version:
+        SectionDraft.objects.update_or_create(
+            council=review.council,
+            review=review,
+            kind=kind,
+            user=by,
+            defaults={"data": _plain(data), "base_version": base_version, "source": SectionDraft.Source.CONFLICT},
+        )
+        raise SectionConflict(state)
+    changes = section.save(form, by)
+    ReviewChange.objects.bulk_create(
+        ReviewChange(
+            council=review.council,
+            review=review,
+            by=by,
+            section=kind,
+            field=c.field[:200],
+            old_value=c.old,
+            new_value=c.new,
+        )
+        for c in changes
+    )
+    state.version += 1
+    state.progress = section.progress()
+    state.saved_at, state.saved_by = timezone.now(), by
+    state.save()
+    SectionDraft.objects.filter(council=review.council, review=review, kind=kind, user=by).delete()
+    if review.status in TRANSITIONS["start"]:
+        _transition(
+            review, "start", S.IN_PROGRESS, by, _("Amending after return") if review.status == S.RETURNED else ""
+        )
+        review.started_at = review.started_at or timezone.now()
+        review.save(update_fields=["status", "started_at"])
+    return form
+
+
+def _plain(data) -> dict:
+    return {
+        key: data.getlist(key) if hasattr(data, "getlist") else data[key]
+        for key in data
+        if key not in {"csrfmiddlewaretoken"}
+    }
+
+
+@transaction.atomic
+def section_autosave(*, review: Review, kind: str, data: dict, base_version: int, by: User) -> SectionDraft:
+    """Keep unsaved input aside — never in the live record — until the person saves the section."""
+    if not permissions.can_edit_review(by, review):
+        raise PermissionDenied
+    draft, _ = SectionDraft.objects.update_or_create(
+        council=review.council,
+        review=review,
+        kind=kind,
+        user=by,
+        defaults={"data": data, "base_version": base_version, "source": SectionDraft.Source.AUTOSAVE},
+    )
+    return draft
+
+
+# --- submitting and authorising ------------------------------------------------------------------
+
+
+def submit_problems(review: Review) -> list[tuple[str, str, str]]:
+    """What stops the review being submitted: (section kind, field anchor, message)."""
+    return [
+        (section.kind, problem.anchor, problem.message)
+        for section in sections_of(review)
+        if section.reviewer_completes
+        for problem in section.problems()
+    ]
+
+
+@transaction.atomic
+def review_submit(*, review: Review, by: User) -> Review:
+    if not permissions.can_submit_review(by, review):
+        raise PermissionDenied(_("Only the reviewer or their delegate can submit this review."))
+    problems = submit_problems(review)
+    if problems:
+        raise ValidationError([message for _kind, _anchor, message in problems])
+    _transition(review, "submit", S.SUBMITTED, by)
+    review.submitted_at = timezone.now()
+    review.save(update_fields=["status", "submitted_at"])
+    from .tasks import notify_review_submitted
+
+    if review.template_version.requires_authorisation:
+        transaction.on_commit(lambda: notify_review_submitted.delay(review.council_id, review.pk))
+    return review
+
+
+@transaction.atomic
+def review_authorise(*, review: Review, by: User, comments: str = "") -> Review:
+    if not permissions.can_authorise(by, review):
+        raise PermissionDenied(
+            _("Only a group manager over the case's team can authorise this review, and never their own.")
+        )
+    _transition(review, "authorise", S.AUTHORISED, by, comments)
+    review.authorised_at, review.authorised_by, review.authoriser_comments = timezone.now(), by, comments.strip()
+    review.save(update_fields=["status", "authorised_at", "authorised_by", "authoriser_comments"])
+    return review
+
+
+@transaction.atomic
+def review_return(*, review: Review, by: User, reason: str) -> Review:
+    if not permissions.can_return_review(by, review):
+        raise PermissionDenied(_("Only a group manager over the case's team can return this review."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the reviewer needs to change")})
+    _transition(review, "return", S.RETURNED, by, reason.strip())
+    review.save(update_fields=["status"])
+    from .tasks import notify_review_returned
+
+    transaction.on_commit(lambda: notify_review_returned.delay(review.council_id, review.pk))
+    return review
+
+
+@transaction.atomic
+def review_cancel(*, review: Review, by: User, reason: str) -> Review:
+    if not permissions.can_cancel(by, review):
+        raise PermissionDenied(_("You cannot cancel this review."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the review is cancelled, for example reallocated")})
+    _transition(review, "cancel", S.CANCELLED, by, reason.strip())
+    review.save(update_fields=["status"])
+    return review
+
+
+# --- escalation ----------------------------------------------------------------------------------
+
+
+def escalation_raised(*, escalation: Escalation) -> None:
+    """Tell the responsible group manager(s) at once, by email, after the save commits."""
+    from .tasks import notify_escalation
+
+    ReviewEvent.objects.create(
+        council=escalation.council,
+        review=escalation.review,
+        by=escalation.raised_by,
+        action="escalate",
+        from_status=escalation.review.status,
+        to_status=escalation.review.status,
+        reason=escalation.get_concern_display(),
+    )
+    transaction.on_commit(lambda: notify_escalation.delay(escalation.council_id, escalation.pk))
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
+    if not permissions.can_acknowledge_escalation(by, escalation.review):
+        raise PermissionDenied(_("Only the group manager responsible for the case can acknowledge this."))
+    if escalation.acknowledged_at is None:
+        escalation.acknowledged_at, escalation.acknowledged_by = timezone.now(), by
+        escalation.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return escalation

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("reviews/", views.my_reviews, name="my_reviews"),
+    path("reviews/allocate/", views.allocate, name="allocate"),
+    path("reviews/start/", views.start_own, name="start_own"),
+    path("reviews/<int:review_pk>/", views.review_overview, name="review"),
+    path("reviews/<int:review_pk>/view/", views.review_view, name="review_view"),
+    path("reviews/<int:review_pk>/pdf/", views.review_pdf, name="review_pdf"),
+    path("reviews/<int:review_pk>/history/", views.review_history, name="review_history"),
+    path("reviews/<int:review_pk>/submit/", views.review_submit, name="submit"),
+    path("reviews/<int:review_pk>/authorise/", views.authorise, name="authorise"),
+    path("reviews/<int:review_pk>/delegate/", views.delegate, name="delegate"),
+    path("reviews/<int:review_pk>/cancel/", views.cancel, name="cancel"),
+    path("reviews/<int:review_pk>/sections/<slug:kind>/", views.section_edit, name="section"),
+    path("reviews/<int:review_pk>/sections/<slug:kind>/autosave/", views.section_autosave, name="autosave"),
+    path(
+        "reviews/<int:review_pk>/escalations/<int:escalation_pk>/acknowledge/",
+        views.escalation_acknowledge,
+        name="escalation_acknowledge",
+    ),
+    path("authorisations/", views.authorisation_queue, name="authorisation_queue"),
+    path("cases/", views.case_search, name="case_search"),
+    path("cases/<int:case_pk>/", views.case_detail, name="case"),
+]
