@@ -154,7 +154,6 @@ class SectionConflict(Exception):
         self.state = state
 
 
-@transaction.atomic
 def section_save(*, review: Review, kind: str, data, base_version: int, by: User):
     """Save one section. Returns the bound form: invalid forms come back with errors, nothing saved.
 
@@ -169,43 +168,40 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
     form = section.form(data)
     if not form.is_valid():
         return form
-    # Lock the review row: saves of the same review are serialised, so the version check is exact.
-    Review.objects.select_for_update().filter(pk=review.pk).first()
-    state, _created = SectionState.objects.get_or_create(council=review.council, review=review, kind=kind)
-    if state.version != base_version:
+    with transaction.atomic():
+        # Lock the review row: saves of one review are serialised, so the version check is exact.
+        Review.objects.select_for_update().filter(pk=review.pk).first()
+        state, _created = SectionState.objects.get_or_create(council=review.council, review=review, kind=kind)
+        conflict = state.version != base_version
+        if not conflict:
+            _apply_section(review, section, form, state, by)
+    if conflict:
+        # Kept outside the transaction above, so the person's input survives the refusal.
         SectionDraft.objects.update_or_create(
-            council=review.council,
-            review=review,
-            kind=kind,
-            user=by,
+            council=review.council, review=review, kind=kind, user=by,
             defaults={"data": _plain(data), "base_version": base_version, "source": SectionDraft.Source.CONFLICT},
         )
         raise SectionConflict(state)
+    return form
+
+
+def _apply_section(review: Review, section, form, state: SectionState, by: User) -> None:
     changes = section.save(form, by)
     ReviewChange.objects.bulk_create(
-        ReviewChange(
-            council=review.council,
-            review=review,
-            by=by,
-            section=kind,
-            field=c.field[:200],
-            old_value=c.old,
-            new_value=c.new,
-        )
+        ReviewChange(council=review.council, review=review, by=by, section=section.kind, field=c.field[:200],
+                     old_value=c.old, new_value=c.new)
         for c in changes
     )
     state.version += 1
     state.progress = section.progress()
     state.saved_at, state.saved_by = timezone.now(), by
     state.save()
-    SectionDraft.objects.filter(council=review.council, review=review, kind=kind, user=by).delete()
+    SectionDraft.objects.filter(council=review.council, review=review, kind=section.kind, user=by).delete()
     if review.status in TRANSITIONS["start"]:
-        _transition(
-            review, "start", S.IN_PROGRESS, by, _("Amending after return") if review.status == S.RETURNED else ""
-        )
+        _transition(review, "start", S.IN_PROGRESS, by,
+                    _("Amending after return") if review.status == S.RETURNED else "")
         review.started_at = review.started_at or timezone.now()
         review.save(update_fields=["status", "started_at"])
-    return form
 
 
 def _plain(data) -> dict:

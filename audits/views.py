@@ -45,6 +45,8 @@ def review_overview(request: HttpRequest, council_slug: str, review_pk: int) -> 
     """The task list for the reviewer; everyone else reads the review."""
     review = _review(request, review_pk)
     if not permissions.can_edit_review(request.user, review):
+        if not permissions.can_view_ratings_and_summary(request.user, review):
+            raise PermissionDenied(_("You cannot see this review."))
         return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
     sections = sections_of(review)
     states = {s.kind: s for s in review.section_states.all()}

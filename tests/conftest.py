@@ -159,8 +159,7 @@ def axe():
         results = checker.run(page)
         violations = results.response["violations"]
         details = [
-            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
         ]
         assert not violations, f"axe found violations on {page.url}:\n" + "\n".join(details)
         return results

@@ -54,8 +54,13 @@ def test_council_admin_adds_a_person_fixing_a_mistake_and_imports_a_bad_file(
     page.goto("/derbyshire/admin/people/import/")
     axe(page)
     page.get_by_label("Upload a CSV file").set_input_files(
-        files=[{"name": "staff.csv", "mimeType": "text/csv",
-                "buffer": b"email,first_name,last_name,role,team,profession\nx@y.example,X,Y,Wizard,,\n"}]
+        files=[
+            {
+                "name": "staff.csv",
+                "mimeType": "text/csv",
+                "buffer": b"email,first_name,last_name,role,team,profession\nx@y.example,X,Y,Wizard,,\n",
+            }
+        ]
     )
     page.get_by_role("button", name="Check and import").click()
     expect(page.locator("#import-errors")).to_contain_text("Line 2: 'Wizard' is not a role.")

@@ -104,8 +104,9 @@ def other_council_objects(council_b):
     review = services_audits.review_allocate(
         council=council_b, template=version.template, case=case, reviewer=reviewer, by=reviewer, kind="additional"
     )
-    escalation = Escalation.objects.create(council=council_b, review=review, concern="safety", detail="x",
-                                           raised_by=reviewer)
+    escalation = Escalation.objects.create(
+        council=council_b, review=review, concern="safety", detail="x", raised_by=reviewer
+    )
     return {
         "team_pk": team.pk,
         "person_pk": person.pk,

@@ -1,0 +1,96 @@
+"""Who may edit, submit, authorise, return, view and download a review: the whole matrix."""
+
+import pytest
+
+from audits import permissions, services
+from audits.selectors import review_in_council
+
+from .conftest import complete_psr
+
+ACTIONS = {
+    "edit": permissions.can_edit_review,
+    "submit": permissions.can_submit_review,
+    "authorise": permissions.can_authorise,
+    "return": permissions.can_return_review,
+    "view": permissions.can_view_review,
+    "download PDF": permissions.can_download_pdf,
+}
+
+# For an in-progress review, then for a submitted one: who may do each action.
+IN_PROGRESS = {
+    "reviewer": {"edit", "submit", "view", "download PDF"},
+    "delegate": {"edit", "submit", "view", "download PDF"},
+    "group manager over the case's team": {"view", "download PDF"},
+    "group manager of another team": set(),
+    "quality team": {"view", "download PDF"},
+    "moderator": {"view", "download PDF"},
+    "allocated worker": set(),
+    "practitioner elsewhere": set(),
+}
+SUBMITTED = {
+    "reviewer": {"view", "download PDF"},
+    "delegate": {"view", "download PDF"},
+    "group manager over the case's team": {"authorise", "return", "view", "download PDF"},
+    "group manager of another team": set(),
+    "quality team": {"view", "download PDF"},
+    "moderator": {"view", "download PDF"},
+    "allocated worker": set(),
+    "practitioner elsewhere": set(),
+}
+
+
+@pytest.fixture
+def people(world, make_member):
+    return {
+        "reviewer": world.service_manager,
+        "delegate": world.senior,
+        "group manager over the case's team": world.group_manager,
+        "group manager of another team": world.other_gm,
+        "quality team": world.quality,
+        "moderator": world.moderator,
+        "allocated worker": world.worker,
+        "practitioner elsewhere": make_member(
+            world.council, "practitioner", team=world.erewash, profession="social_worker"
+        ),
+    }
+
+
+def allowed(person, review) -> set[str]:
+    return {name for name, check in ACTIONS.items() if check(person, review)}
+
+
+@pytest.mark.parametrize("who", list(IN_PROGRESS))
+def test_permissions_on_a_review_in_progress(world, people, who):
+    review = world.allocate()
+    services.review_delegate(review=review, delegate=world.senior, by=world.service_manager)
+    review = complete_psr(review, world.service_manager)
+    assert allowed(people[who], review) == IN_PROGRESS[who]
+
+
+@pytest.mark.parametrize("who", list(SUBMITTED))
+def test_permissions_on_a_submitted_review(world, people, who):
+    review = world.allocate()
+    services.review_delegate(review=review, delegate=world.senior, by=world.service_manager)
+    review = complete_psr(review, world.service_manager)
+    services.review_submit(review=review, by=world.service_manager)
+    review = review_in_council(council=world.council, pk=review.pk)
+    assert allowed(people[who], review) == SUBMITTED[who]
+
+
+def test_the_allocated_worker_sees_only_ratings_and_summary_once_done(client, world):
+    review = complete_psr(world.allocate(), world.service_manager)
+    services.review_submit(review=review, by=world.service_manager)
+    client.force_login(world.worker)
+    page = client.get(f"/derbyshire/reviews/{review.pk}/view/").content.decode()
+    assert "Evidence for standard 1" in page and "A strengths-based assessment" in page
+    assert "Review the care and support plan." not in page  # the QA plan is not theirs to see
+    assert "They listened to me." not in page
+    assert client.get(f"/derbyshire/reviews/{review.pk}/pdf/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["", "sections/ratings/", "authorise/", "pdf/", "view/", "history/"])
+def test_pages_refuse_people_without_a_part_in_the_review(client, world, people, url):
+    review = world.allocate()
+    client.force_login(people["practitioner elsewhere"])
+    response = client.get(f"/derbyshire/reviews/{review.pk}/{url}")
+    assert response.status_code == 403

@@ -1,0 +1,219 @@
+"""Reviews in the browser, end to end, with axe on every page a journey visits."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from audits import services
+from standards.models import ReviewTemplate
+from tests.factories import CaseFactory, TeamFactory
+
+from .test_sign_in import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sign_in_as(page, axe, email):
+    sign_in(page, axe, email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
+
+def sign_out(page):
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign Out").click()
+
+
+def open_section(page, axe, name):
+    page.get_by_role("link", name=name, exact=True).click()
+    axe(page)
+
+
+def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
+    page, axe, load_council_catalogue, make_member
+):
+    council = load_council_catalogue("derbyshire", "Derbyshire County Council")
+    owning, peer = (
+        TeamFactory(council=council, name="Chesterfield LTT"),
+        TeamFactory(council=council, name="Erewash LTT"),
+    )
+    make_member(council, "service_manager", team=peer, email="sm@derbyshire.example")
+    make_member(council, "group_manager", team=owning, email="gm@derbyshire.example")
+    case = CaseFactory(council=council, team=owning, pin="7654321")
+    from qaportal.models import User
+
+    review = services.review_allocate(
+        council=council,
+        template=ReviewTemplate.objects.get(council=council, key="psr"),
+        case=case,
+        reviewer=User.objects.get(email="sm@derbyshire.example"),
+        by=User.objects.get(email="gm@derbyshire.example"),
+    )
+
+    # First sitting: rate some standards, save and come back later.
+    sign_in_as(page, axe, "sm@derbyshire.example")
+    axe(page)
+    page.get_by_role("link", name=re.compile("PSR of PIN 7654321")).first.click()
+    axe(page)
+    open_section(page, axe, "Ratings per standard")
+    for n in range(1, 7):
+        group = page.get_by_role("group", name=re.compile(rf"^{n}\. "))
+        if n != 4:
+            group.get_by_label("Good").check()
+        group.get_by_label("Evidence for this rating").fill(f"Evidence for standard {n}.")
+    page.get_by_role("button", name="Save and come back later").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Ratings per standard saved.")
+    axe(page)
+    sign_out(page)
+
+    # Second sitting: the rest of the form.
+    sign_in_as(page, axe, "sm@derbyshire.example")
+    page.goto(f"/derbyshire/reviews/{review.pk}/")
+    open_section(page, axe, "The person's feedback")
+    page.get_by_label("The person", exact=True).check()
+    page.get_by_label("Their feedback, in their words").fill("She said the social worker really listened.")
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # Quality Assurance Plan
+    page.get_by_label("Action 1", exact=True).fill("Update the care and support plan with the new outcomes.")
+    page.get_by_label("Who will do action 1").fill("Allocated worker")
+    page.get_by_label("Action 1 due by").fill("2026-12-18")
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # Escalation (optional): skip it
+    page.goto(f"/derbyshire/reviews/{review.pk}/sections/summary/")
+    axe(page)
+    page.get_by_label("Your summary of the review").fill("Good, person-centred work.")
+    page.get_by_role("button", name=re.compile("Save")).first.click()
+
+    # Submitting with standard 4 unrated fails and says where.
+    page.goto(f"/derbyshire/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Rate standard 4")
+    axe(page)
+    summary.get_by_role("link", name=re.compile("Rate standard 4")).click()
+    page.get_by_role("group", name=re.compile(r"^4\. ")).get_by_label("Outstanding").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.goto(f"/derbyshire/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    axe(page)
+    sign_out(page)
+
+    # The group manager returns it.
+    sign_in_as(page, axe, "gm@derbyshire.example")
+    page.get_by_role("link", name=re.compile("review waiting for you to authorise")).click()
+    axe(page)
+    page.get_by_role("link", name="7654321").click()
+    expect(page.locator("main")).to_contain_text("Update the care and support plan with the new outcomes.")
+    axe(page)
+    page.get_by_label("Return it to the reviewer").check()
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what the reviewer needs to change")
+    axe(page)
+    page.get_by_label("Comments").fill("Please say more about the carer's assessment in standard 5.")
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review returned")
+    sign_out(page)
+
+    # The reviewer sees it at the top of their home page, amends and resubmits.
+    sign_in_as(page, axe, "sm@derbyshire.example")
+    expect(page.locator(".govuk-notification-banner").first).to_contain_text("Returned to you")
+    page.get_by_role("link", name=re.compile("PSR of PIN 7654321")).first.click()
+    expect(page.locator("main")).to_contain_text("Please say more about the carer's assessment")
+    axe(page)
+    open_section(page, axe, "Ratings per standard")
+    page.get_by_role("group", name=re.compile(r"^5\. ")).get_by_label("Evidence for this rating").fill(
+        "The carer's assessment was completed and shared."
+    )
+    page.get_by_role("button", name="Save and continue").click()
+    page.goto(f"/derbyshire/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    sign_out(page)
+
+    # The group manager authorises.
+    sign_in_as(page, axe, "gm@derbyshire.example")
+    page.goto(f"/derbyshire/reviews/{review.pk}/authorise/")
+    page.get_by_label("Authorise the review").check()
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review authorised")
+    axe(page)
+    review.refresh_from_db()
+    assert review.status == "authorised"
+
+
+def _question_journey(page, axe, council, template_key, make_member, fill_answers, authorise):
+    owning, peer = TeamFactory(council=council, name="Owning team"), TeamFactory(council=council, name="Peer team")
+    reviewer = make_member(council, "service_manager", team=peer, email=f"rev@{council.slug}.example")
+    manager = make_member(council, "group_manager", team=owning, email=f"gm@{council.slug}.example")
+    case = CaseFactory(council=council, team=owning, pin="5550001")
+    template = ReviewTemplate.objects.get(council=council, key=template_key)
+    version = template.versions.get()
+    review = services.review_allocate(
+        council=council, template=template, case=case, reviewer=reviewer, by=manager, kind=version.review_kinds[0]
+    )
+    sign_in_as(page, axe, reviewer.email)
+    page.goto(f"/{council.slug}/reviews/{review.pk}/")
+    axe(page)
+    fill_answers(page)
+    page.goto(f"/{council.slug}/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    axe(page)
+    return review, manager
+
+
+def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_council_catalogue, make_member):
+    council = load_council_catalogue("coventry", "Coventry City Council")
+
+    def answer(page, leave_last_blank=True):
+        page.get_by_role("link", name="Questions", exact=True).click()
+        axe(page)
+        groups = page.get_by_role("group").filter(has=page.get_by_label("Partly"))
+        count = groups.count()
+        assert count == 11
+        for i in range(count - (1 if leave_last_blank else 0)):
+            groups.nth(i).get_by_label("Partly" if i % 3 == 1 else "Yes").check()
+        page.get_by_role("button", name="Save and continue").click()
+
+    review, manager = _question_journey(page, axe, council, "supervision-audit", make_member, answer, True)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Answer question 11")
+    answer(page, leave_last_blank=False)
+    page.goto(f"/coventry/reviews/{review.pk}/sections/actions/")
+    axe(page)
+    page.get_by_label("Actions arising from this audit").fill("Agree a supervision agreement by January.")
+    page.get_by_role("button", name=re.compile("Save")).first.click()
+    page.goto(f"/coventry/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    expect(page.locator("main")).to_contain_text("Partly")
+    axe(page)
+
+
+def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member):
+    council = load_council_catalogue("somerset", "Somerset Council")
+
+    def answer(page):
+        page.get_by_role("link", name="Ratings per standard", exact=True).click()
+        axe(page)
+        page.get_by_label("Met", exact=True).first.check()
+        page.get_by_label("Evidence for this rating").fill("Seen alone, views recorded in her words.")
+        page.get_by_role("button", name="Save and continue").click()
+        axe(page)  # the questions page
+        for radio_group in page.get_by_role("group").filter(has=page.get_by_label("Partly met")).all():
+            radio_group.get_by_label("Met", exact=True).check()
+        page.get_by_role("button", name="Save and continue").click()
+
+    review, _manager = _question_journey(page, axe, council, "standard-1", make_member, answer, False)
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Record the person's feedback")
+    page.get_by_role("link", name=re.compile("Record the person's feedback")).click()
+    page.get_by_label("Contact would be inappropriate").check()
+    page.get_by_label("Explain why").fill("She is in hospital receiving end of life care.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.goto(f"/somerset/reviews/{review.pk}/sections/summary/")
+    page.get_by_label("Your summary of the review").fill("Met throughout.")
+    page.get_by_role("button", name=re.compile("Save")).first.click()
+    page.goto(f"/somerset/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    axe(page)
