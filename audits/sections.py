@@ -151,7 +151,8 @@ class RatingsSection(Section):
                 found.append(
                     Problem(
                         f"id_rating_{standard.pk}_0",
-                        _("Rate standard %(n)s: %(title)s") % {"n": standard.number, "title": _short(standard.title, 20)},
+                        _("Rate standard %(n)s: %(title)s")
+                        % {"n": standard.number, "title": _short(standard.title, 20)},
                     )
                 )
             if rating is None or not rating.evidence.strip():

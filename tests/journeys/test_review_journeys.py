@@ -117,7 +117,7 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
 
     # The reviewer sees it at the top of their home page, amends and resubmits.
     sign_in_as(page, axe, "sm@derbyshire.example")
-    expect(page.locator(".govuk-notification-banner").first).to_contain_text("Returned to you")
+    expect(page.locator("#returned-reviews-title")).to_have_text("Returned to you")
     page.get_by_role("link", name=re.compile("PSR of PIN 7654321")).first.click()
     expect(page.locator("main")).to_contain_text("Please say more about the carer's assessment")
     axe(page)
