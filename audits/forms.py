@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qaportal.fields import DateField
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
 from standards.models import ReviewKind, ReviewTemplate, TemplateVersion
@@ -40,11 +41,10 @@ class AllocateForm(forms.Form):
         label=_("Type of review"), queryset=ReviewTemplate.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
     reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
-    due_date = forms.DateField(
+    due_date = DateField(
         label=_("Due by"),
         required=False,
-        help_text=_("Leave empty for the last working day of this month."),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for the last working day of this month. For example, 27 3 2026"),
     )
 
     def __init__(self, *args, council: Council, **kwargs):

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qaportal.fields import DateField
 from qaportal.models import User
 from standards.forms import QuestionsForm, RatingsForm
 from standards.models import AnswerKind, SectionKind
@@ -335,11 +336,7 @@ class QAPlanForm(forms.Form):
             self.fields[f"owner_{i}"] = forms.CharField(
                 label=_("Who will do action %(n)s") % {"n": n}, required=False, max_length=160
             )
-            self.fields[f"due_date_{i}"] = forms.DateField(
-                label=_("Action %(n)s due by") % {"n": n},
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            )
+            self.fields[f"due_date_{i}"] = DateField(label=_("Action %(n)s due by") % {"n": n}, required=False)
 
     def action_rows(self):
         return [[self[f"description_{i}"], self[f"owner_{i}"], self[f"due_date_{i}"]] for i in range(self.rows)]
@@ -415,7 +412,9 @@ class QAPlanSection(Section):
             if not action.owner.strip():
                 found.append(Problem(f"id_owner_{i}", _("Say who will do QA plan action %(n)s") % {"n": i + 1}))
             if not action.due_date:
-                found.append(Problem(f"id_due_date_{i}", _("Give a due date for QA plan action %(n)s") % {"n": i + 1}))
+                found.append(
+                    Problem(f"id_due_date_{i}_0", _("Give a due date for QA plan action %(n)s") % {"n": i + 1})
+                )
         if self.required and not actions and not self.review.no_qa_actions:
             found.append(Problem("id_description_0", _("Add the QA plan actions, or confirm that none are needed")))
         return found

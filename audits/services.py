@@ -178,7 +178,10 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
     if conflict:
         # Kept outside the transaction above, so the person's input survives the refusal.
         SectionDraft.objects.update_or_create(
-            council=review.council, review=review, kind=kind, user=by,
+            council=review.council,
+            review=review,
+            kind=kind,
+            user=by,
             defaults={"data": _plain(data), "base_version": base_version, "source": SectionDraft.Source.CONFLICT},
         )
         raise SectionConflict(state)
@@ -188,8 +191,15 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
 def _apply_section(review: Review, section, form, state: SectionState, by: User) -> None:
     changes = section.save(form, by)
     ReviewChange.objects.bulk_create(
-        ReviewChange(council=review.council, review=review, by=by, section=section.kind, field=c.field[:200],
-                     old_value=c.old, new_value=c.new)
+        ReviewChange(
+            council=review.council,
+            review=review,
+            by=by,
+            section=section.kind,
+            field=c.field[:200],
+            old_value=c.old,
+            new_value=c.new,
+        )
         for c in changes
     )
     state.version += 1
@@ -198,8 +208,9 @@ def _apply_section(review: Review, section, form, state: SectionState, by: User)
     state.save()
     SectionDraft.objects.filter(council=review.council, review=review, kind=section.kind, user=by).delete()
     if review.status in TRANSITIONS["start"]:
-        _transition(review, "start", S.IN_PROGRESS, by,
-                    _("Amending after return") if review.status == S.RETURNED else "")
+        _transition(
+            review, "start", S.IN_PROGRESS, by, _("Amending after return") if review.status == S.RETURNED else ""
+        )
         review.started_at = review.started_at or timezone.now()
         review.save(update_fields=["status", "started_at"])
 

@@ -11,5 +11,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # Signing in and out is plain from the page people land on; a banner would only add noise.
         if message_template in {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}:
             return
-        super().add_message(request, level, message_template=message_template, message_context=message_context,
-                            extra_tags=extra_tags, message=message)
+        super().add_message(
+            request,
+            level,
+            message_template=message_template,
+            message_context=message_context,
+            extra_tags=extra_tags,
+            message=message,
+        )

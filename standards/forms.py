@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qaportal.fields import DateField
 from qaportal.roles import Role
 
 from .models import (
@@ -217,12 +218,7 @@ def answer_field(
             label=label, choices=YES_NO, widget=forms.RadioSelect, required=required, help_text=help_text
         )
     if kind == AnswerKind.DATE:
-        return forms.DateField(
-            label=label,
-            required=required,
-            help_text=help_text or _("For example, 27 3 2026"),
-            widget=forms.DateInput(attrs={"type": "date"}),
-        )
+        return DateField(label=label, required=required, help_text=help_text or _("For example, 27 3 2026"))
     return forms.CharField(
         label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 4})
     )

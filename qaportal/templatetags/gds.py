@@ -7,7 +7,11 @@ register = template.Library()
 
 
 def widget_kind(field: BoundField) -> str:
+    from qaportal.fields import DateInputWidget
+
     widget = field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -33,7 +37,7 @@ def gds_kind(field: BoundField) -> str:
 @register.filter
 def gds_anchor(field: BoundField) -> str:
     """The id an error summary links to: the first option of a radio or checkbox group."""
-    if widget_kind(field) in {"radios", "checkboxes"}:
+    if widget_kind(field) in {"radios", "checkboxes", "date"}:
         return f"{field.auto_id}_0"
     return field.auto_id
 
@@ -60,3 +64,51 @@ def gds_widget(field: BoundField) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def gds_date_parts(field: BoundField) -> list[dict]:
+    """Day, month and year boxes of a GOV.UK date input, with what was typed kept as typed."""
+    value = field.value()
+    if not isinstance(value, list | tuple):
+        value = field.field.widget.decompress(value)
+    labels = [("Day", "govuk-input--width-2"), ("Month", "govuk-input--width-2"), ("Year", "govuk-input--width-4")]
+    error = " govuk-input--error" if field.errors else ""
+    return [
+        {
+            "name": f"{field.html_name}_{i}",
+            "id": f"{field.auto_id}_{i}",
+            "label": label,
+            "value": value[i] if i < len(value) and value[i] is not None else "",
+            "css": f"{width}{error}",
+        }
+        for i, (label, width) in enumerate(labels)
+    ]
+
+
+@register.filter
+def guidance(text: str):
+    """Council guidance as paragraphs, with lines starting "- " as bullet lists."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    html = []
+    for block in (text or "").replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        paragraph, items = [], []
+        for line in lines:
+            if line.startswith(("- ", "• ")):
+                if paragraph:
+                    html.append(f'<p class="govuk-body">{"<br>".join(paragraph)}</p>')
+                    paragraph = []
+                items.append(f"<li>{escape(line[2:].strip())}</li>")
+            else:
+                if items:
+                    html.append(f'<ul class="govuk-list govuk-list--bullet">{"".join(items)}</ul>')
+                    items = []
+                paragraph.append(escape(line))
+        if paragraph:
+            html.append(f'<p class="govuk-body">{"<br>".join(paragraph)}</p>')
+        if items:
+            html.append(f'<ul class="govuk-list govuk-list--bullet">{"".join(items)}</ul>')
+    return mark_safe("".join(html))

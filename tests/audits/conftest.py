@@ -79,7 +79,9 @@ def complete_psr(review, by):
         {
             "description_0": "Review the care and support plan.",
             "owner_0": "Allocated worker",
-            "due_date_0": "2026-12-18",
+            "due_date_0_0": "18",
+            "due_date_0_1": "12",
+            "due_date_0_2": "2026",
         },
     )
     save("summary", {"text": "A strengths-based assessment with clear recording."})

@@ -109,12 +109,14 @@ def test_a_bad_date_is_explained_and_everything_typed_is_kept(client, world):
             "save": "1",
             "description_0": "Update the carer's assessment.",
             "owner_0": "Allocated worker",
-            "due_date_0": "31/02/2026",
+            "due_date_0_0": "31",
+            "due_date_0_1": "2",
+            "due_date_0_2": "2026",
         },
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in page and "Enter a valid date." in page
+    assert "There is a problem" in page and "Enter a real date, for example 27 3 2026" in page
     assert "Update the carer&#x27;s assessment." in page and 'value="Allocated worker"' in page
     assert not review.qa_actions.exists()
 
@@ -169,7 +171,9 @@ def test_form_page_and_save_use_a_constant_number_of_queries(client, world, djan
                 "feedback": label,
                 "description_0": label,
                 "owner_0": "Worker",
-                "due_date_0": "2026-12-01",
+                "due_date_0_0": "1",
+                "due_date_0_1": "12",
+                "due_date_0_2": "2026",
             }
         )
         with django_assert_max_num_queries(40) as captured:

@@ -79,7 +79,10 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     axe(page)  # Quality Assurance Plan
     page.get_by_label("Action 1", exact=True).fill("Update the care and support plan with the new outcomes.")
     page.get_by_label("Who will do action 1").fill("Allocated worker")
-    page.get_by_label("Action 1 due by").fill("2026-12-18")
+    due = page.get_by_role("group", name="Action 1 due by")
+    due.get_by_label("Day").fill("18")
+    due.get_by_label("Month").fill("12")
+    due.get_by_label("Year").fill("2026")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Escalation (optional): skip it
     page.goto(f"/derbyshire/reviews/{review.pk}/sections/summary/")
