@@ -47,3 +47,107 @@ def load_cases(council: Council, *, pin_digits: int, count: int = CASES_PER_COUN
             )
         Case.objects.bulk_create(cases, ignore_conflicts=True)
         return Case.objects.filter(council=council).count()
+
+
+# --- demo reviews in every state, so each demo login has work on its home page ------------------
+
+SAMPLE_TEXT = {
+    "evidence": "Clear evidence in the record: the assessment reflects what matters to the person, in their words.",
+    "feedback": "She said her social worker listened and helped her stay at home.",
+    "summary": "A person-centred piece of work with a clear record of decisions.",
+}
+
+
+def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
+    """Complete each section the reviewer completes, through the same service the pages use."""
+    from django.http import QueryDict
+
+    from . import services
+    from .sections import sections_of
+    from .selectors import review_in_council
+
+    for section in sections_of(review):
+        if not section.reviewer_completes or section.kind in leave_out or section.kind == "escalation":
+            continue
+        fresh = review_in_council(council=review.council, pk=review.pk)
+        form = next(s for s in sections_of(fresh) if s.kind == section.kind).form()
+        data = QueryDict(mutable=True)
+        for name, field in form.fields.items():
+            choices = [c for c, _label in getattr(field, "choices", []) if c]
+            if name == "no_actions" or name.startswith(("no_contact", "anonymous")):
+                continue
+            if name.startswith("due_date_") and name.endswith("_0"):
+                for i, part in enumerate(["18", "12", "2026"]):
+                    data[f"{name}_{i}"] = part
+            elif name.startswith(("due_date_", "description_", "owner_")) and not name.endswith("_0"):
+                continue
+            elif name.startswith("due_date_"):
+                for i, part in enumerate(["18", "12", "2026"]):
+                    data[f"{name}_{i}"] = part
+            elif choices:
+                data[name] = choices[1] if len(choices) > 2 and name.startswith("rating_") else choices[0]
+            elif name.startswith("evidence_"):
+                data[name] = SAMPLE_TEXT["evidence"]
+            elif name == "feedback":
+                data[name] = SAMPLE_TEXT["feedback"]
+            elif name == "owner_0":
+                data[name] = "Allocated worker"
+            elif name == "description_0":
+                data[name] = "Update the care and support plan to reflect the outcomes agreed with the person."
+            elif name.startswith("answer_") or name == "text":
+                data[name] = SAMPLE_TEXT["summary"]
+        state = next((s for s in fresh.section_states.all() if s.kind == section.kind), None)
+        services.section_save(
+            review=fresh, kind=section.kind, data=data, base_version=state.version if state else 0, by=by
+        )
+
+
+@transaction.atomic
+def load_reviews(council: Council) -> int:
+    """A handful of reviews for the demo service manager and group manager. Skipped if any exist."""
+    from qaportal.demo import demo_login_email
+    from qaportal.models import User
+    from standards.selectors import current_versions
+
+    from . import services
+    from .models import Review
+
+    with scope(council=council):
+        if Review.objects.filter(council=council).exists():
+            return Review.objects.filter(council=council).count()
+        reviewer = User.objects.get(email=demo_login_email(council.slug, Role.SERVICE_MANAGER))
+        manager = User.objects.get(email=demo_login_email(council.slug, Role.GROUP_MANAGER))
+        own_team = Membership.objects.get(council=council, user=reviewer, role=Role.SERVICE_MANAGER).team
+        managed = (
+            Membership.objects.filter(council=council, user=manager, role=Role.GROUP_MANAGER)
+            .exclude(team=own_team)
+            .values("team_id")
+        )
+        cases = list(Case.objects.filter(council=council, team_id__in=managed).order_by("pin")[:6])
+        versions = [v for v in current_versions(council=council) if Role.SERVICE_MANAGER in v.completed_by_roles]
+        plan = ["allocated", "in_progress", "submitted", "returned", "authorised"]
+        for i, (case, step) in enumerate(zip(cases, plan, strict=False)):
+            version = versions[i % len(versions)]
+            kind = "mandatory" if "mandatory" in version.review_kinds else version.review_kinds[0]
+            review = services.review_allocate(
+                council=council, template=version.template, case=case, reviewer=reviewer, by=manager, kind=kind
+            )
+            if step == "allocated":
+                continue
+            _fill(review, reviewer, leave_out={"summary"} if step == "in_progress" else set())
+            if step == "in_progress":
+                continue
+            from .selectors import review_in_council
+
+            review = services.review_submit(review=review_in_council(council=council, pk=review.pk), by=reviewer)
+            if not version.requires_authorisation:
+                continue
+            if step == "returned":
+                services.review_return(
+                    review=review,
+                    by=manager,
+                    reason="Please add the evidence from the carer's assessment to standard 2.",
+                )
+            elif step == "authorised":
+                services.review_authorise(review=review, by=manager, comments="A thorough review. Thank you.")
+        return Review.objects.filter(council=council).count()

@@ -10,6 +10,8 @@ EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 
 # No Redis needed locally: kombu's filesystem transport carries tasks to a real worker.
 _broker_dir = VAR_DIR / "celery"
+for _folder in ("queue", "processed", "results"):
+    (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(_broker_dir / "queue"),

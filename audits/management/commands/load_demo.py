@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django_scopes import scope
 
-from audits.demo import load_cases
+from audits.demo import load_cases, load_reviews
 from qaportal import demo
 from standards.management.commands.load_catalogue import CATALOGUES, load_catalogue_file
 
@@ -17,5 +17,6 @@ class Command(BaseCommand):
             with scope(council=council):
                 load_catalogue_file(council=council, path=CATALOGUES / f"{spec.slug}.json")
             cases = load_cases(council, pin_digits=spec.pin_digits)
-            self.stdout.write(f"{council.name}: {cases} cases")
+            reviews = load_reviews(council)
+            self.stdout.write(f"{council.name}: {cases} cases, {reviews} reviews")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
