@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 
 from qaportal.models import Council, Membership, Team
@@ -75,6 +77,15 @@ def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
         for name, field in form.fields.items():
             choices = [c for c, _label in getattr(field, "choices", []) if c]
             if name == "no_actions" or name.startswith(("no_contact", "anonymous")):
+                continue
+            if name == "attempt_date":
+                day = timezone.localdate() - dt.timedelta(days=3)
+                for i, part in enumerate([day.day, day.month, day.year]):
+                    data[f"{name}_{i}"] = str(part)
+                data.update({"attempt_time": "10:30", "attempt_contacted": "person", "attempt_method": "phone",
+                             "attempt_outcome": "reached"})
+                continue
+            if name.startswith("attempt_"):
                 continue
             if name.startswith("due_date_") and name.endswith("_0"):
                 for i, part in enumerate(["18", "12", "2026"]):

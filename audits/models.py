@@ -225,32 +225,6 @@ class SectionText(models.Model):
         constraints = [models.UniqueConstraint(fields=["council", "review", "kind"], name="one_text_per_section")]
 
 
-class ReviewFeedback(models.Model):
-    """The person's voice in the review: their feedback, or why it was not sought."""
-
-    class GivenBy(models.TextChoices):
-        PERSON = "person", _("The person")
-        REPRESENTATIVE = "representative", _("Their representative")
-        PROFESSIONAL = "professional", _("A professional involved in the work")
-
-    class NoContactReason(models.TextChoices):
-        UNSAFE = "unsafe", _("Contact would be unsafe")
-        INAPPROPRIATE = "inappropriate", _("Contact would be inappropriate")
-        DECLINED = "declined", _("The person declined to give feedback")
-        UNREACHABLE = "unreachable", _("Not reached after the recommended attempts")
-        OTHER = "other", _("Another reason")
-
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
-    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="feedback")
-    given_by = models.CharField(max_length=16, choices=GivenBy.choices, blank=True)
-    feedback = models.TextField(blank=True)
-    anonymous = models.BooleanField(default=False)
-    no_contact_reason = models.CharField(max_length=16, choices=NoContactReason.choices, blank=True)
-    no_contact_detail = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
-
-
 class QAPlanAction(models.Model):
     """An action about this person's care and record — never staff performance or service themes."""
 

@@ -24,7 +24,6 @@ from .models import (
     Escalation,
     QAPlanAction,
     Review,
-    ReviewFeedback,
     SectionText,
     StandardRating,
 )
@@ -58,6 +57,8 @@ def _short(text: str, words: int = 8) -> str:
 class Section:
     kind: str = ""
     template_name = "audits/sections/simple.html"
+    # Read-only display of the section in the review page and PDF, where _review_body.html has none.
+    display_template = ""
     reviewer_completes = True
 
     def __init__(self, review: Review, required: bool = True, guidance: str = ""):
@@ -78,6 +79,10 @@ class Section:
 
     def is_started(self) -> bool:
         return False
+
+    def extra_context(self, request) -> dict:
+        """Anything more the section's page shows besides its form."""
+        return {}
 
     def progress(self) -> str:
         if not self.is_started():
@@ -237,83 +242,6 @@ class QuestionsSection(Section):
 
     def is_started(self) -> bool:
         return bool(self._answers())
-
-
-# --- the person's feedback ------------------------------------------------------------------------
-
-
-class FeedbackForm(forms.Form):
-    given_by = forms.ChoiceField(
-        label=gettext_lazy("Who gave feedback?"),
-        choices=ReviewFeedback.GivenBy.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    feedback = forms.CharField(
-        label=gettext_lazy("Their feedback, in their words"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    anonymous = forms.BooleanField(label=gettext_lazy("They asked for their feedback to be anonymous"), required=False)
-    no_contact_reason = forms.ChoiceField(
-        label=gettext_lazy("If there is no feedback, why not?"),
-        choices=ReviewFeedback.NoContactReason.choices,
-        widget=forms.RadioSelect,
-        required=False,
-    )
-    no_contact_detail = forms.CharField(
-        label=gettext_lazy("Explain why"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Needed when there is no feedback."),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("feedback", "").strip() and not data.get("given_by"):
-            self.add_error("given_by", _("Say who gave the feedback"))
-        return data
-
-
-class FeedbackSection(Section):
-    kind = SectionKind.FEEDBACK
-    template_name = "audits/sections/feedback.html"
-
-    def _record(self) -> ReviewFeedback | None:
-        try:
-            return self.review.feedback
-        except ReviewFeedback.DoesNotExist:
-            return None
-
-    def form(self, data=None) -> FeedbackForm:
-        record = self._record()
-        initial = {f: getattr(record, f) for f in FeedbackForm.base_fields} if record else {}
-        return FeedbackForm(data, initial=initial)
-
-    def save(self, form: FeedbackForm, by: User) -> list[Change]:
-        record = self._record() or ReviewFeedback(council=self.review.council, review=self.review)
-        changes = []
-        for name, field in form.fields.items():
-            old, new = getattr(record, name), form.cleaned_data.get(name)
-            new = new if new is not None else ("" if not isinstance(old, bool) else False)
-            if old != new:
-                changes.append(Change(str(field.label), str(old), str(new)))
-                setattr(record, name, new)
-        if changes:
-            record.save()
-            self.review.feedback = record
-        return changes
-
-    def problems(self) -> list[Problem]:
-        record = self._record()
-        has_feedback = bool(record and record.feedback.strip() and record.given_by)
-        has_reason = bool(record and record.no_contact_reason and record.no_contact_detail.strip())
-        if has_feedback or has_reason:
-            return []
-        if record and record.no_contact_reason and not record.no_contact_detail.strip():
-            return [Problem("id_no_contact_detail", _("Explain why the person was not contacted for feedback"))]
-        return [Problem("id_feedback", _("Record the person's feedback, or why they were not contacted"))]
-
-    def is_started(self) -> bool:
-        return self._record() is not None
 
 
 # --- Quality Assurance Plan -----------------------------------------------------------------------
@@ -575,10 +503,10 @@ class AuthorisationSection(Section):
         return "completed" if self.review.status == Review.Status.AUTHORISED else "not_started"
 
 
+# Sections by kind. Apps that build on the review model add their own (feedback adds "feedback").
 HANDLERS: dict[str, type[Section]] = {
     SectionKind.RATINGS: RatingsSection,
     SectionKind.QUESTIONS: QuestionsSection,
-    SectionKind.FEEDBACK: FeedbackSection,
     SectionKind.QA_PLAN: QAPlanSection,
     SectionKind.ESCALATION: EscalationSection,
     SectionKind.BEST_PRACTICE: BestPracticeSection,

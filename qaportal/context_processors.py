@@ -20,6 +20,8 @@ def _nav_items(request: HttpRequest) -> list[dict]:
         items.append((_("Authorise"), reverse("audits:authorisation_queue", kwargs=slug), "authorise"))
     if roles & CASE_ROLES or user.is_superuser:
         items.append((_("Cases"), reverse("audits:case_search", kwargs=slug), "cases"))
+    if roles & {Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER} or user.is_superuser:
+        items.append((_("Feedback"), reverse("feedback:inbox", kwargs=slug), "feedback"))
     items.append((_("Standards"), reverse("catalogue:index", kwargs=slug), "catalogue"))
     if can_manage_people(user, council):
         items.append((_("People"), reverse("people:person_list", kwargs={"council_slug": council.slug}), "people"))

@@ -8,11 +8,20 @@ from django_scopes import ScopedManager
 
 from .roles import Profession, Role, TeamKind
 
+RESERVED_SLUGS = {"accounts", "accessibility", "healthz", "platform-admin", "f", "static", "media"}
+
+
+def validate_council_slug(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("%(slug)s is used by the service itself; choose another."), params={"slug": value})
+
 
 class Council(models.Model):
     """A tenant: one council's adult social care department."""
 
-    slug = models.SlugField(unique=True, max_length=40)
+    slug = models.SlugField(unique=True, max_length=40, validators=[validate_council_slug])
     name = models.CharField(max_length=120)
     department = models.CharField(max_length=160, default="Adult Social Care")
     lookback_months = models.PositiveSmallIntegerField(

@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from feedback.urls import short_urlpatterns
+
 from . import views
 
 # The Django admin is for platform superusers only, and its sign-in goes through allauth
@@ -14,6 +16,7 @@ council_patterns = [
     path("admin/", include("qaportal.people_urls")),
     path("catalogue/", include("standards.urls")),
     path("", include("audits.urls")),
+    path("", include("feedback.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +25,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.healthcheck, name="healthcheck"),
     path("platform-admin/", admin.site.urls),
+    path("", include((short_urlpatterns, "feedback"), namespace="feedback_short")),
     path("<slug:council_slug>/", include(council_patterns)),
 ]

@@ -26,16 +26,6 @@ def answer_label(value: str, review) -> str:
 
 
 @register.filter
-def feedback_of(review):
-    from audits.models import ReviewFeedback
-
-    try:
-        return review.feedback
-    except ReviewFeedback.DoesNotExist:
-        return None
-
-
-@register.filter
 def best_practice_of(review):
     from audits.models import BestPracticeNotice
 

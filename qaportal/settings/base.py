@@ -207,3 +207,5 @@ LOGGING = {
 QAPORTAL_SERVICE_NAME = "QA Portal"
 # Where people reach the service; used in links in emails sent by Celery tasks.
 QAPORTAL_BASE_URL = env_str("QAPORTAL_BASE_URL", "http://localhost:8000")
+# Behind a proxy that sets X-Forwarded-For, read the visitor's address from it (for rate limits).
+QAPORTAL_TRUST_X_FORWARDED_FOR = env_bool("QAPORTAL_TRUST_X_FORWARDED_FOR", False)

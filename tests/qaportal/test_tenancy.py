@@ -8,7 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import ScopeError, scope
 
 from audits import services as services_audits
-from audits.models import Case, Escalation
+from audits.models import BestPracticeNotice, Case, Escalation
+from feedback.models import PublicFeedback
 from qaportal.models import Membership, Team
 from qaportal.roles import Role
 from standards import services
@@ -82,7 +83,7 @@ def _council_url_names(patterns=None, prefix="", namespace=""):
             yield from _council_url_names(entry.url_patterns, prefix + str(entry.pattern), ns)
         elif isinstance(entry, URLPattern):
             route = prefix + str(entry.pattern)
-            if "council_slug" in route:
+            if "council_slug" in route and not getattr(entry.callback, "qaportal_public", False):
                 assert entry.name, f"Council URL {route} has no name; name it so the isolation test can reach it."
                 yield namespace + entry.name, entry.pattern.converters, route
 
@@ -107,6 +108,8 @@ def other_council_objects(council_b):
     escalation = Escalation.objects.create(
         council=council_b, review=review, concern="safety", detail="x", raised_by=reviewer
     )
+    notice = BestPracticeNotice.objects.create(council=council_b, review=review, text="Good", raised_by=reviewer)
+    item = PublicFeedback.objects.create(council=council_b, feedback="Private feedback to council B")
     return {
         "team_pk": team.pk,
         "person_pk": person.pk,
@@ -119,6 +122,8 @@ def other_council_objects(council_b):
         "review_pk": review.pk,
         "escalation_pk": escalation.pk,
         "kind": "ratings",  # a section of B's review
+        "notice_pk": notice.pk,
+        "item_pk": item.pk,
     }
 
 
@@ -188,6 +193,29 @@ def test_another_councils_object_ids_are_404_under_your_own_council(
         if has_objects and (status := _status(client, url)) != 404
     ]
     assert not leaks, f"Council B's objects answered under council A's address: {leaks}"
+
+
+def test_public_pages_are_the_only_council_pages_open_without_signing_in(client, council_b):
+    """The feedback form is public by design; it is listed here so that making a page public is a choice."""
+    public = sorted(entry.name for entry in _all_patterns() if getattr(entry.callback, "qaportal_public", False))
+    assert public == [
+        "public_form",
+        "public_form_easy",
+        "public_form_token",
+        "public_form_token_easy",
+        "public_thanks",
+        "public_thanks_easy",
+        "short",
+        "short_token",
+    ]
+
+
+def _all_patterns(patterns=None):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _all_patterns(entry.url_patterns)
+        else:
+            yield entry
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_for_every_council_url(client, council_b, other_council_objects):

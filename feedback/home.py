@@ -1,0 +1,22 @@
+"""The quality team's home page: new feedback and best practice waiting to be shared."""
+
+from django.http import HttpRequest
+
+from qaportal.home import register_panel
+
+from . import permissions
+from .models import PublicFeedback
+
+
+@register_panel(30)
+def quality_team_feedback(request: HttpRequest):
+    if not permissions.can_manage_feedback(request.user, request.council):
+        return None
+    from .selectors import best_practice_log
+
+    return "feedback/home_panel.html", {
+        "new_feedback": PublicFeedback.objects.filter(
+            council=request.council, status=PublicFeedback.Status.NEW
+        ).count(),
+        "unshared": best_practice_log(council=request.council).filter(shared_at__isnull=True).count(),
+    }

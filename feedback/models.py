@@ -1,0 +1,188 @@
+"""The person's voice: feedback in a review, contact attempts, the public form, compliments and complaints."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from qaportal.models import Council
+
+
+class Contacted(models.TextChoices):
+    PERSON = "person", _("The person")
+    REPRESENTATIVE = "representative", _("Their representative")
+    PROFESSIONAL = "professional", _("A professional involved in the work")
+
+
+class ReviewFeedback(models.Model):
+    """The person's voice in a review: their feedback, or why it was not sought."""
+
+    GivenBy = Contacted
+
+    class NoContactReason(models.TextChoices):
+        UNSAFE = "unsafe", _("Contact would be unsafe")
+        INAPPROPRIATE = "inappropriate", _("Contact would be inappropriate")
+        DECLINED = "declined", _("The person declined to give feedback")
+        UNREACHABLE = "unreachable", _("Not reached after the recommended attempts")
+        OTHER = "other", _("Another reason")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.OneToOneField("audits.Review", on_delete=models.CASCADE, related_name="feedback")
+    given_by = models.CharField(max_length=16, choices=Contacted.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    anonymous = models.BooleanField(default=False)
+    no_contact_reason = models.CharField(max_length=16, choices=NoContactReason.choices, blank=True)
+    no_contact_detail = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    def __str__(self) -> str:
+        return f"Feedback for review {self.review_id}"
+
+
+class ContactAttempt(models.Model):
+    """One attempt to reach the person, their representative or a professional for feedback."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        TEXT = "text", _("Text message")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        DECLINED = "declined", _("Declined to give feedback")
+        WRONG_DETAILS = "wrong_details", _("Wrong contact details")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey("audits.Review", on_delete=models.CASCADE, related_name="contact_attempts")
+    at = models.DateTimeField()
+    contacted = models.CharField(max_length=16, choices=Contacted.choices)
+    method = models.CharField(max_length=12, choices=Method.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} to {self.get_contacted_display()} – {self.get_outcome_display()}"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class FeedbackLink(models.Model):
+    """A one-time link a reviewer shares so that feedback given on the public form joins their review.
+
+    The token is random and says nothing about the person or the case."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey("audits.Review", on_delete=models.CASCADE, related_name="feedback_links")
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    def __str__(self) -> str:
+        return f"Feedback link for review {self.review_id}"
+
+
+class PublicFeedback(models.Model):
+    """Feedback sent through the council's public form, without an account. Anonymous unless the
+    person chooses to leave their name or contact details."""
+
+    class Form(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        EASY_READ = "easy_read", _("Easy read")
+
+    class Experience(models.TextChoices):
+        GOOD = "good", _("Good")
+        MIXED = "mixed", _("Some good, some bad")
+        BAD = "bad", _("Bad")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        READ = "read", _("Read")
+        COMPLIMENT = "compliment", _("Logged as a compliment")
+        COMPLAINT = "complaint", _("Referred as a complaint")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    form = models.CharField(max_length=10, choices=Form.choices, default=Form.STANDARD)
+    review = models.ForeignKey(
+        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="public_feedback"
+    )
+    given_by = models.CharField(max_length=16, choices=Contacted.choices, blank=True)
+    experience = models.CharField(max_length=8, choices=Experience.choices, blank=True)
+    listened_to = models.CharField(max_length=8, blank=True)
+    feedback = models.TextField()
+    name = models.CharField(max_length=120, blank=True)
+    contact = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.pk} to {self.council}"
+
+    @property
+    def anonymous(self) -> bool:
+        return not (self.name or self.contact)
+
+
+class Compliment(models.Model):
+    """Positive feedback logged as a compliment and sent to the council's compliments address."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="compliments"
+    )
+    public_feedback = models.OneToOneField(
+        PublicFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="compliment"
+    )
+    text = models.TextField()
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    def __str__(self) -> str:
+        return f"Compliment {self.pk}"
+
+
+class ComplaintReferral(models.Model):
+    """A complaint raised while giving feedback, routed to the council's complaints contact."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
+    )
+    public_feedback = models.OneToOneField(
+        PublicFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaint"
+    )
+    summary = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    def __str__(self) -> str:
+        return f"Complaint referral {self.pk}"

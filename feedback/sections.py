@@ -1,0 +1,233 @@
+"""The feedback section of a review: contact attempts, the person's words, or why they were not asked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audits.sections import Change, Problem, Section
+from qaportal.fields import DateField
+from qaportal.models import User
+from standards.models import SectionKind
+
+from .models import ContactAttempt, Contacted, ReviewFeedback
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class FeedbackForm(forms.Form):
+    attempt_date = DateField(label=gettext_lazy("Date of the attempt"), required=False)
+    attempt_time = forms.CharField(
+        label=gettext_lazy("Time"),
+        required=False,
+        max_length=5,
+        help_text=gettext_lazy("For example, 14:30"),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    attempt_contacted = forms.ChoiceField(
+        label=gettext_lazy("Who did you try to contact?"),
+        choices=Contacted.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    attempt_method = forms.ChoiceField(
+        label=gettext_lazy("How?"), choices=ContactAttempt.Method.choices, widget=forms.RadioSelect, required=False
+    )
+    attempt_outcome = forms.ChoiceField(
+        label=gettext_lazy("What happened?"),
+        choices=ContactAttempt.Outcome.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    attempt_note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=500)
+
+    given_by = forms.ChoiceField(
+        label=gettext_lazy("Who gave feedback?"), choices=Contacted.choices, widget=forms.RadioSelect, required=False
+    )
+    feedback = forms.CharField(
+        label=gettext_lazy("Their feedback, in their words"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    anonymous = forms.BooleanField(label=gettext_lazy("They asked for their feedback to be anonymous"), required=False)
+    no_contact_reason = forms.ChoiceField(
+        label=gettext_lazy("If there is no feedback, why not?"),
+        choices=ReviewFeedback.NoContactReason.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    no_contact_detail = forms.CharField(
+        label=gettext_lazy("Explain why"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Needed when there is no feedback."),
+    )
+
+    ATTEMPT_FIELDS = [
+        "attempt_date",
+        "attempt_time",
+        "attempt_contacted",
+        "attempt_method",
+        "attempt_outcome",
+        "attempt_note",
+    ]
+    RECORD_FIELDS = ["given_by", "feedback", "anonymous", "no_contact_reason", "no_contact_detail"]
+
+    def attempt_fields(self):
+        return [self[name] for name in self.ATTEMPT_FIELDS]
+
+    def record_fields(self):
+        return [self[name] for name in self.RECORD_FIELDS[:3]]
+
+    def reason_fields(self):
+        return [self[name] for name in self.RECORD_FIELDS[3:]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("feedback", "").strip() and not data.get("given_by"):
+            self.add_error("given_by", _("Say who gave the feedback"))
+        if any(data.get(name) for name in self.ATTEMPT_FIELDS):
+            for name, message in [
+                ("attempt_date", _("Enter the date of the attempt")),
+                ("attempt_time", _("Enter the time of the attempt, for example 14:30")),
+                ("attempt_contacted", _("Say who you tried to contact")),
+                ("attempt_method", _("Say how you tried to contact them")),
+                ("attempt_outcome", _("Say what happened")),
+            ]:
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+            time = data.get("attempt_time", "")
+            if time and not TIME_RE.match(time.strip()):
+                self.add_error("attempt_time", _("Enter a time in 24-hour format, for example 14:30"))
+            if data.get("attempt_date") and data["attempt_date"] > timezone.localdate():
+                self.add_error("attempt_date", _("The date of the attempt must be today or in the past"))
+        return data
+
+    def attempt_at(self) -> dt.datetime | None:
+        data = self.cleaned_data
+        if not data.get("attempt_date"):
+            return None
+        hours, minutes = (int(x) for x in TIME_RE.match(data["attempt_time"].strip()).groups())
+        return timezone.make_aware(dt.datetime.combine(data["attempt_date"], dt.time(hours, minutes)))
+
+
+class FeedbackSection(Section):
+    kind = SectionKind.FEEDBACK
+    template_name = "feedback/section.html"
+    display_template = "feedback/_review_feedback.html"
+
+    def _record(self) -> ReviewFeedback | None:
+        try:
+            return self.review.feedback
+        except ReviewFeedback.DoesNotExist:
+            return None
+
+    def attempts(self) -> list[ContactAttempt]:
+        return list(self.review.contact_attempts.all())
+
+    def attempts_to_the_person(self) -> int:
+        return sum(1 for a in self.attempts() if a.contacted != Contacted.PROFESSIONAL)
+
+    @property
+    def recommended(self) -> int:
+        return self.review.council.recommended_contact_attempts
+
+    def form(self, data=None) -> FeedbackForm:
+        record = self._record()
+        initial = {f: getattr(record, f) for f in FeedbackForm.RECORD_FIELDS} if record else {}
+        return FeedbackForm(data, initial=initial)
+
+    def save(self, form: FeedbackForm, by: User) -> list[Change]:
+        changes = []
+        at = form.attempt_at()
+        if at is not None:
+            data = form.cleaned_data
+            attempt = ContactAttempt.objects.create(
+                council=self.review.council,
+                review=self.review,
+                at=at,
+                contacted=data["attempt_contacted"],
+                method=data["attempt_method"],
+                outcome=data["attempt_outcome"],
+                note=data.get("attempt_note", "").strip(),
+                recorded_by=by,
+            )
+            changes.append(Change(_("Contact attempt"), "", f"{timezone.localtime(at):%d/%m/%Y %H:%M} {attempt}"))
+            getattr(self.review, "_prefetched_objects_cache", {}).pop("contact_attempts", None)
+        record = self._record() or ReviewFeedback(council=self.review.council, review=self.review)
+        changed = False
+        for name in FeedbackForm.RECORD_FIELDS:
+            old, new = getattr(record, name), form.cleaned_data.get(name)
+            new = new if new is not None else (False if isinstance(old, bool) else "")
+            if isinstance(new, str):
+                new = new.strip()
+            if old != new:
+                changes.append(Change(str(form.fields[name].label), str(old), str(new)))
+                setattr(record, name, new)
+                changed = True
+        if changed:
+            record.save()
+            self.review.feedback = record
+        return changes
+
+    def problems(self) -> list[Problem]:
+        record = self._record()
+        has_feedback = bool(record and record.feedback.strip() and record.given_by)
+        has_reason = bool(record and record.no_contact_reason and record.no_contact_detail.strip())
+        if has_feedback:
+            return []
+        if (
+            record
+            and record.no_contact_reason == ReviewFeedback.NoContactReason.UNREACHABLE
+            and (self.attempts_to_the_person() < self.recommended)
+        ):
+            return [
+                Problem(
+                    "id_attempt_date_0",
+                    _(
+                        "Log the %(n)s attempts to contact the person or their representative before recording "
+                        "that they could not be reached"
+                    )
+                    % {"n": self.recommended},
+                )
+            ]
+        if has_reason:
+            return []
+        if record and record.no_contact_reason:
+            return [Problem("id_no_contact_detail", _("Explain why the person was not contacted for feedback"))]
+        return [Problem("id_feedback", _("Record the person's feedback, or why they were not contacted"))]
+
+    def nudge(self) -> str:
+        """A prompt, not a rule: try the person (or their representative) before a professional."""
+        record = self._record()
+        tried = self.attempts_to_the_person()
+        if record and record.given_by == Contacted.PROFESSIONAL and tried < self.recommended:
+            return _(
+                "You have recorded a professional's view after %(tried)s of the %(n)s recommended attempts to "
+                "reach the person or their representative."
+            ) % {"tried": tried, "n": self.recommended}
+        if not (record and (record.feedback or record.no_contact_reason)) and tried < self.recommended:
+            return _("%(tried)s of %(n)s recommended attempts to reach the person or their representative logged.") % {
+                "tried": tried,
+                "n": self.recommended,
+            }
+        return ""
+
+    def is_started(self) -> bool:
+        return self._record() is not None or bool(self.attempts())
+
+    def extra_context(self, request) -> dict:
+        from .permissions import can_route_feedback
+        from .views import share_panel
+
+        return {
+            **share_panel(request, self.review),
+            "nudge": self.nudge(),
+            "attempts": self.attempts(),
+            "can_route": can_route_feedback(request.user, self.review),
+            "complaints": list(self.review.complaints.all()),
+            "compliments": list(self.review.compliments.all()),
+        }

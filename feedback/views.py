@@ -1,0 +1,304 @@
+"""The public feedback form (no account), and the quality team's inbox and best practice log."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits.selectors import review_in_council
+from qaportal.middleware import public
+
+from . import permissions, selectors, services
+from .forms import ComplaintForm, EasyReadFeedbackForm, PublicFeedbackForm, SharedForm
+from .models import FeedbackLink, PublicFeedback
+
+SUBMISSIONS_PER_MINUTE = 10
+
+
+def _client_address(request: HttpRequest) -> str:
+    if settings.QAPORTAL_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    """Allow ten submissions a minute from one address; people are never asked to solve puzzles."""
+    key = f"public-feedback:{_client_address(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) > SUBMISSIONS_PER_MINUTE
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        return False
+
+
+@public
+def public_form(request: HttpRequest, council_slug: str, token: str = "", easy_read: bool = False) -> HttpResponse:
+    council = request.council
+    form_class = EasyReadFeedbackForm if easy_read else PublicFeedbackForm
+    link_state = ""
+    if token:
+        link_state = "ok" if services.feedback_link_for(council=council, token=token) else "unusable"
+    if request.method == "POST":
+        if _over_limit(request):
+            return render(request, "feedback/public_too_many.html", {"easy_read": easy_read}, status=429)
+        form = form_class(request.POST)
+        if form.is_valid():
+            if not form.is_spam():
+                data = {
+                    k: form.cleaned_data[k].strip()
+                    for k in ["given_by", "experience", "listened_to", "feedback", "name", "contact"]
+                }
+                services.public_feedback_submit(
+                    council=council,
+                    token=token if link_state == "ok" else "",
+                    form_kind=PublicFeedback.Form.EASY_READ if easy_read else PublicFeedback.Form.STANDARD,
+                    **data,
+                )
+            return redirect(
+                "feedback:public_thanks" if not easy_read else "feedback:public_thanks_easy", council_slug=council_slug
+            )
+    else:
+        form = form_class()
+    return render(
+        request,
+        "feedback/public_form.html",
+        {
+            "form": form,
+            "easy_read": easy_read,
+            "token": token,
+            "link_state": link_state,
+        },
+    )
+
+
+@public
+def public_thanks(request: HttpRequest, council_slug: str, easy_read: bool = False) -> HttpResponse:
+    return render(request, "feedback/public_thanks.html", {"easy_read": easy_read})
+
+
+@public
+def short_link(request: HttpRequest, council_slug: str, token: str = "") -> HttpResponse:
+    if token:
+        return redirect("feedback:public_form_token", council_slug=council_slug, token=token)
+    return redirect("feedback:public_form", council_slug=council_slug)
+
+
+def _short_url(council_slug: str, token: str = "") -> str:
+    path = reverse(
+        "feedback_short:short_token" if token else "feedback_short:short",
+        kwargs={"council_slug": council_slug, **({"token": token} if token else {})},
+    )
+    return settings.QAPORTAL_BASE_URL.rstrip("/") + path
+
+
+def qr_data_uri(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# --- from a review ------------------------------------------------------------------------------
+
+
+@require_POST
+def link_create(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = review_in_council(council=request.council, pk=review_pk)
+    link = services.feedback_link_create(review=review, by=request.user)
+    request.session["feedback-link"] = link.pk
+    messages.success(request, _("A one-time feedback link has been made. Share it with the person."))
+    return redirect(
+        reverse("audits:section", kwargs={"council_slug": council_slug, "review_pk": review.pk, "kind": "feedback"})
+        + "#share"
+    )
+
+
+def share_panel(request: HttpRequest, review) -> dict:
+    """The link and QR code shown on the review's feedback page, newest first."""
+    link_pk = request.session.get("feedback-link")
+    link = (
+        FeedbackLink.objects.filter(council=review.council, review=review, pk=link_pk, used_at__isnull=True).first()
+        if link_pk
+        else None
+    )
+    general = _short_url(review.council.slug)
+    if link is None:
+        return {"share_url": general, "share_qr": qr_data_uri(general), "one_time": False}
+    url = _short_url(review.council.slug, link.token)
+    return {"share_url": url, "share_qr": qr_data_uri(url), "one_time": True}
+
+
+@require_POST
+def compliment_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = review_in_council(council=request.council, pk=review_pk)
+    if not permissions.can_route_feedback(request.user, review):
+        raise PermissionDenied
+    from .models import ReviewFeedback
+
+    try:
+        text = review.feedback.feedback
+    except ReviewFeedback.DoesNotExist:
+        text = ""
+    try:
+        services.compliment_log(council=request.council, by=request.user, text=text, review=review)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            _("Logged as a compliment and sent to %(email)s.")
+            % {"email": request.council.compliments_email or _("the compliments team")},
+        )
+    return redirect("audits:section", council_slug=council_slug, review_pk=review.pk, kind="feedback")
+
+
+def complaint_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = review_in_council(council=request.council, pk=review_pk)
+    if not permissions.can_route_feedback(request.user, review):
+        raise PermissionDenied
+    form = ComplaintForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.complaint_refer(
+            council=request.council, by=request.user, review=review, summary=form.cleaned_data["summary"]
+        )
+        messages.success(
+            request,
+            _("The complaint has been referred to %(email)s.")
+            % {"email": request.council.complaints_email or _("the complaints team")},
+        )
+        return redirect("audits:section", council_slug=council_slug, review_pk=review.pk, kind="feedback")
+    return render(request, "feedback/complaint.html", {"review": review, "form": form})
+
+
+# --- the quality team's inbox --------------------------------------------------------------------
+
+
+def _require_team(request: HttpRequest) -> None:
+    if not permissions.can_manage_feedback(request.user, request.council):
+        raise PermissionDenied(_("The feedback inbox is for the quality team."))
+
+
+def inbox(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_team(request)
+    status = request.GET.get("status", "")
+    if status not in PublicFeedback.Status.values:
+        status = ""
+    return render(
+        request,
+        "feedback/inbox.html",
+        {
+            "items": selectors.inbox(council=request.council, status=status)[:200],
+            "status": status,
+            "statuses": PublicFeedback.Status.choices,
+            "share_url": _short_url(request.council.slug),
+        },
+    )
+
+
+def inbox_item(request: HttpRequest, council_slug: str, item_pk: int) -> HttpResponse:
+    _require_team(request)
+    item = selectors.public_feedback_in_council(council=request.council, pk=item_pk)
+    services.public_feedback_mark_read(submission=item)
+    form = ComplaintForm(request.POST or None, initial={"summary": item.feedback})
+    if request.method == "POST":
+        if "compliment" in request.POST:
+            services.compliment_log(council=request.council, by=request.user, text=item.feedback, public_feedback=item)
+            messages.success(request, _("Logged as a compliment."))
+            return redirect("feedback:inbox", council_slug=council_slug)
+        if form.is_valid():
+            services.complaint_refer(
+                council=request.council, by=request.user, summary=form.cleaned_data["summary"], public_feedback=item
+            )
+            messages.success(request, _("Referred to the complaints team."))
+            return redirect("feedback:inbox", council_slug=council_slug)
+    return render(request, "feedback/inbox_item.html", {"item": item, "form": form})
+
+
+def best_practice(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_team(request)
+    notices = selectors.best_practice_log(council=request.council)
+    export = request.GET.get("format")
+    if export in {"csv", "xlsx"}:
+        return _export_best_practice(notices, export, council_slug)
+    return render(request, "feedback/best_practice.html", {"notices": notices})
+
+
+def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
+    import tablib
+
+    data = tablib.Dataset(
+        headers=["Raised", "Review", "PIN", "Team", "Raised by", "Good practice", "Shared on", "Shared how"]
+    )
+    for n in notices:
+        data.append(
+            [
+                timezone.localtime(n.raised_at).strftime("%Y-%m-%d"),
+                str(n.review.template_version.template),
+                n.review.case.pin,
+                str(n.review.case.team),
+                str(n.raised_by),
+                n.text,
+                n.shared_at.isoformat() if n.shared_at else "",
+                n.shared_how,
+            ]
+        )
+    content = data.export(fmt)
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{council_slug}-best-practice-log.{fmt}"'
+    return response
+
+
+def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int) -> HttpResponse:
+    _require_team(request)
+    notice = selectors.best_practice_in_council(council=request.council, pk=notice_pk)
+    form = SharedForm(
+        request.POST or None,
+        initial={"shared_at": notice.shared_at or timezone.localdate(), "shared_how": notice.shared_how},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.best_practice_mark_shared(notice=notice, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Marked as shared."))
+            return redirect("feedback:best_practice", council_slug=council_slug)
+    return render(request, "feedback/best_practice_shared.html", {"notice": notice, "form": form})
+
+
+def coverage(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require_team(request)
+    try:
+        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        month = timezone.localdate().replace(day=1)
+    return render(
+        request,
+        "feedback/coverage.html",
+        {
+            "rows": selectors.feedback_coverage(council=request.council, month=month),
+            "month": month,
+        },
+    )
