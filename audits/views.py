@@ -143,6 +143,7 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
                 "audits:autosave", kwargs={"council_slug": council_slug, "review_pk": review.pk, "kind": kind}
             ),
             "escalations": list(review.escalations.all()) if kind == "escalation" else [],
+            **section.extra_context(request),
         },
     )
 

@@ -182,3 +182,6 @@ def load_council_catalogue(db):
         return council
 
     return load
+
+
+from tests.audits.conftest import world  # noqa: E402, F401  (Derbyshire with people and a case, for any test)

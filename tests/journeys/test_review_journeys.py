@@ -73,7 +73,17 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     sign_in_as(page, axe, "sm@derbyshire.example")
     page.goto(f"/derbyshire/reviews/{review.pk}/")
     open_section(page, axe, "The person's feedback")
-    page.get_by_label("The person", exact=True).check()
+    attempt = page.locator("details", has_text="Log a contact attempt")
+    when = attempt.get_by_role("group", name="Date of the attempt")
+    when.get_by_label("Day").fill("2")
+    when.get_by_label("Month").fill("11")
+    when.get_by_label("Year").fill("2026")
+    attempt.get_by_label("Time").fill("10:15")
+    attempt.get_by_role("group", name="Who did you try to contact?").get_by_label("The person").check()
+    attempt.get_by_label("Phone").check()
+    attempt.get_by_label("Reached").check()
+    page.get_by_role("group", name="Who gave feedback?").get_by_label("The person").check()
+
     page.get_by_label("Their feedback, in their words").fill("She said the social worker really listened.")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Quality Assurance Plan
