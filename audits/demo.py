@@ -82,8 +82,14 @@ def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
                 day = timezone.localdate() - dt.timedelta(days=3)
                 for i, part in enumerate([day.day, day.month, day.year]):
                     data[f"{name}_{i}"] = str(part)
-                data.update({"attempt_time": "10:30", "attempt_contacted": "person", "attempt_method": "phone",
-                             "attempt_outcome": "reached"})
+                data.update(
+                    {
+                        "attempt_time": "10:30",
+                        "attempt_contacted": "person",
+                        "attempt_method": "phone",
+                        "attempt_outcome": "reached",
+                    }
+                )
                 continue
             if name.startswith("attempt_"):
                 continue

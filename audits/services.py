@@ -15,6 +15,7 @@ from standards.models import ReviewKind, ReviewTemplate
 from standards.selectors import current_version
 
 from . import permissions, rules
+from .calendar import last_working_day
 from .models import Case, Escalation, Review, ReviewChange, ReviewEvent, SectionDraft, SectionState
 from .sections import section_of, sections_of
 
@@ -55,18 +56,6 @@ _ACTION_WORDS = {
     "return": _("returned"),
     "cancel": _("cancelled"),
 }
-
-
-def last_working_day(month: dt.date) -> dt.date:
-    """The last working day (Monday to Friday, not an England and Wales bank holiday) of the month."""
-    import holidays
-
-    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    day = next_month - dt.timedelta(days=1)
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=day.year)
-    while day.weekday() >= 5 or day in bank_holidays:
-        day -= dt.timedelta(days=1)
-    return day
 
 
 # --- creating reviews ----------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +17,8 @@ from qaportal.models import Council, User
 from qaportal.roles import Role
 from qaportal.tasks import CouncilTask
 
-from .models import Escalation, Review
+from .calendar import working_days_between
+from .models import CaseSample, Escalation, ExpectedReview, Notification, Review, SampleCase
 
 logger = logging.getLogger(__name__)
 
@@ -112,3 +115,152 @@ def notify_review_returned(council: Council, review_id: int) -> list[str]:
         },
         recipients,
     )
+
+
+# --- the programme: monthly run, MI notices, reminders and digests -------------------------------
+
+
+def _today(today: str | None) -> dt.date:
+    return dt.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task(name="audits.programme_monthly")
+def programme_monthly(today: str | None = None) -> list[int]:
+    """Beat runs this every morning; on and after the first working day of the month it fans out one
+    task per council (a council whose month is already done does nothing)."""
+    from .programme import is_run_day
+
+    day = _today(today)
+    if not is_run_day(day):
+        return []
+    ids = list(Council.objects.filter(is_active=True).values_list("pk", flat=True))
+    for council_id in ids:
+        programme_run_council.delay(council_id, day.replace(day=1).isoformat())
+    return ids
+
+
+@shared_task(base=CouncilTask, name="audits.programme_run_council")
+def programme_run_council(council: Council, period: str) -> dict:
+    from .programme import run_month_for_all
+
+    (report,) = run_month_for_all(period=dt.date.fromisoformat(period), councils=Council.objects.filter(pk=council.pk))
+    return {
+        "council": report.council,
+        "expected_created": report.expected_created,
+        "samples_created": report.samples_created,
+        "skipped": report.skipped,
+        "error": report.error,
+    }
+
+
+@shared_task(base=CouncilTask, name="audits.notify_mi_team")
+def notify_mi_team(council: Council, sample_id: int) -> list[str]:
+    sample = CaseSample.objects.filter(council=council, pk=sample_id).select_related("group_manager").first()
+    if sample is None or not council.mi_team_email:
+        return []
+    flagged = list(sample.cases.filter(reviewed_recently=True, mi_notified_at__isnull=True).select_related("case"))
+    if not flagged:
+        return []
+    send_mail(
+        subject=f"Sampled PINs reviewed in the last {council.lookback_months} months ({sample.period:%B %Y})",
+        message=render_to_string(
+            "audits/email/mi_team.txt", {"sample": sample, "flagged": flagged, "council": council}
+        ),
+        from_email=None,
+        recipient_list=[council.mi_team_email],
+    )
+    SampleCase.objects.filter(pk__in=[f.pk for f in flagged]).update(mi_notified_at=timezone.now())
+    return [council.mi_team_email]
+
+
+def _send_once(
+    council: Council, kind: str, key: str, recipient: User, subject: str, template: str, context: dict
+) -> bool:
+    """Record the notification and send it in one transaction: it is sent once, or not at all."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(council=council, kind=kind, key=key, recipient=recipient)
+            send_mail(
+                subject=subject,
+                message=render_to_string(template, {**context, "council": council}),
+                from_email=None,
+                recipient_list=[recipient.email],
+            )
+    except IntegrityError:
+        return False  # already sent
+    return True
+
+
+@shared_task(name="audits.send_reminders")
+def send_reminders(today: str | None = None) -> None:
+    for council_id in Council.objects.filter(is_active=True).values_list("pk", flat=True):
+        send_council_reminders.delay(council_id, _today(today).isoformat())
+
+
+@shared_task(base=CouncilTask, name="audits.send_council_reminders")
+def send_council_reminders(council: Council, today: str) -> dict:
+    """Reminders before the deadline and an overdue notice after it, each sent once."""
+    day = dt.date.fromisoformat(today)
+    sent = {"reminder": 0, "overdue": 0}
+    open_expected = (
+        ExpectedReview.objects.filter(council=council, period__lte=day)
+        .exclude(review__status__in=[Review.Status.SUBMITTED, Review.Status.AUTHORISED, Review.Status.CANCELLED])
+        .select_related("person", "template", "review__case")
+    )
+    for expected in open_expected:
+        if day > expected.due_date:
+            kind, template = "overdue", "audits/email/overdue.txt"
+            subject = f"Overdue: your {expected.template} for {expected.period:%B %Y}"
+        elif working_days_between(day, expected.due_date) == council.reminder_working_days:
+            kind, template = "reminder", "audits/email/reminder.txt"
+            subject = f"Reminder: your {expected.template} is due by {expected.due_date:%-d %B}"
+        else:
+            continue
+        link = _link(council, "audits:my_reviews")
+        if _send_once(
+            council,
+            kind,
+            f"expected-{expected.pk}",
+            expected.person,
+            subject,
+            template,
+            {"expected": expected, "link": link},
+        ):
+            sent[kind] += 1
+    return sent
+
+
+@shared_task(name="audits.send_weekly_digests")
+def send_weekly_digests(today: str | None = None) -> None:
+    for council_id in Council.objects.filter(is_active=True).values_list("pk", flat=True):
+        send_council_digests.delay(council_id, _today(today).isoformat())
+
+
+@shared_task(base=CouncilTask, name="audits.send_council_digests")
+def send_council_digests(council: Council, today: str) -> int:
+    """Each group manager's weekly digest of their teams' outstanding and overdue reviews, once a week."""
+    from .programme import outstanding_for_group_manager
+
+    day = dt.date.fromisoformat(today)
+    week = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+    sent = 0
+    managers = User.objects.filter(memberships__council=council, memberships__role=Role.GROUP_MANAGER).distinct()
+    for manager in managers:
+        outstanding = outstanding_for_group_manager(council=council, user=manager, today=day)
+        if not outstanding:
+            continue
+        sent += _send_once(
+            council,
+            "digest",
+            week,
+            manager,
+            f"Your teams' reviews: week of {day:%-d %B %Y}",
+            "audits/email/digest.txt",
+            {
+                "outstanding": outstanding,
+                "today": day,
+                "overdue": [e for e in outstanding if e.due_date < day],
+                "link": _link(council, "audits:allocation"),
+            },
+        )
+    return sent

@@ -290,6 +290,8 @@ def load_council(spec: CouncilSpec) -> Council:
             "compliments_email": spec.compliments_email,
             "complaints_email": spec.complaints_email,
             "quality_team_email": f"quality@{spec.slug}.example",
+            "mi_team_email": f"mi.team@{spec.slug}.example",
+
         },
     )
     rng = random.Random(spec.slug)

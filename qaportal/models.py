@@ -36,6 +36,13 @@ class Council(models.Model):
     complaints_email = models.EmailField(blank=True)
     complaints_policy = models.TextField(blank=True)
     quality_team_email = models.EmailField(blank=True)
+    mi_team_email = models.EmailField(
+        blank=True, help_text=_("The management information team, told when a sampled case was reviewed recently.")
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Send reminders this many working days before a review is due."),
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -182,7 +184,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest report run, so Redis never re-delivers a task still being worked on.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# The one static beat schedule. Tasks decide for themselves whether today is a day to act (the
+# monthly run waits for the first working day), so a missed morning is caught up the next day.
+CELERY_BEAT_SCHEDULE: dict = {
+    "programme-monthly-run": {"task": "audits.programme_monthly", "schedule": crontab(hour=6, minute=0)},
+    "review-reminders": {"task": "audits.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "group-manager-digest": {
+        "task": "audits.send_weekly_digests", "schedule": crontab(hour=7, minute=30, day_of_week="mon")
+    },
+}
+
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,9 +1,12 @@
 """Create the four demo councils with teams, staff, catalogues and cases. Safe to run again."""
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django_scopes import scope
 
 from audits.demo import load_cases, load_reviews
+from audits.demo_programmes import load_programme
+from audits.programme import run_month
 from qaportal import demo
 from standards.management.commands.load_catalogue import CATALOGUES, load_catalogue_file
 
@@ -17,6 +20,9 @@ class Command(BaseCommand):
             with scope(council=council):
                 load_catalogue_file(council=council, path=CATALOGUES / f"{spec.slug}.json")
             cases = load_cases(council, pin_digits=spec.pin_digits)
+            load_programme(council)
+            run_month(council=council, period=timezone.localdate())
+
             reviews = load_reviews(council)
             self.stdout.write(f"{council.name}: {cases} cases, {reviews} reviews")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
