@@ -1,0 +1,126 @@
+"""A full year of monthly runs for each demo council, on a controllable clock."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+import pytest
+from django.core.management import call_command
+
+from audits.calendar import add_months, first_working_day
+from audits.models import CaseSample, ExpectedReview, ProgrammeRun
+from audits.programme import is_run_day
+from audits.tasks import programme_monthly, programme_run_council
+from qaportal.models import Council, Membership
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    ExpectedReview.objects.all().delete()
+    CaseSample.objects.all().delete()
+    ProgrammeRun.objects.all().delete()
+
+
+def run_year(slug: str, start: dt.date) -> None:
+    council = Council.objects.get(slug=slug)
+    for n in range(12):
+        period = add_months(start, n)
+        # The beat task on the month's first working day, run as Celery would run it.
+        programme_run_council.apply(args=[council.pk, period.isoformat()]).get()
+
+
+def by_person(slug: str, role: str, team_kind: str = ""):
+    memberships = Membership.objects.filter(council__slug=slug, role=role)
+    if team_kind:
+        memberships = memberships.filter(team__kind=team_kind)
+    people = set(memberships.values_list("user_id", flat=True))
+    result = defaultdict(list)
+    for e in (
+        ExpectedReview.objects.filter(council__slug=slug, person_id__in=people)
+        .select_related("template")
+        .order_by("period")
+    ):
+        result[e.person_id].append(e)
+    return result
+
+
+def test_a_derbyshire_long_term_service_manager_gets_12_reviews_alternating_psr_and_spsr(demo):
+    run_year("derbyshire", dt.date(2026, 4, 1))
+    people = by_person("derbyshire", "service_manager", "long_term")
+    assert len(people) == 6
+    for expected in people.values():
+        assert len(expected) == 12
+        keys = [e.template.key for e in expected]
+        assert keys == ["psr", "spsr"] * 6
+        assert [e.period.month for e in expected] == [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3]
+        assert all(e.kind == "mandatory" for e in expected)
+
+
+def test_derbyshire_start_and_ot_teams_follow_their_own_cycles(demo):
+    run_year("derbyshire", dt.date(2026, 4, 1))
+    for expected in by_person("derbyshire", "service_manager", "start").values():
+        assert Counter(e.template.key for e in expected) == {"psr": 3, "spsr": 3}
+    for expected in by_person("derbyshire", "service_manager", "ot").values():
+        assert [e.template.key for e in expected] == ["psr"] * 12
+
+
+def test_each_derbyshire_group_manager_gets_a_sample_of_ten_every_month(demo):
+    run_year("derbyshire", dt.date(2026, 4, 1))
+    samples = CaseSample.objects.filter(council__slug="derbyshire")
+    assert samples.count() == 3 * 12
+    assert {s.cases.count() for s in samples} == {10}
+
+
+def test_somerset_audits_nothing_in_august_and_december(demo):
+    run_year("somerset", dt.date(2026, 9, 1))
+    months = set(ExpectedReview.objects.filter(council__slug="somerset").values_list("period__month", flat=True))
+    assert months == {1, 2, 3, 4, 5, 6, 7, 9, 10, 11}
+    standards = {e.period.month: e.template.key for e in ExpectedReview.objects.filter(council__slug="somerset")}
+    assert standards[9] == "standard-1" and standards[7] == "standard-10" and standards[1] == "standard-4"
+
+
+def test_somerset_practitioners_alternate_self_and_peer_audits(demo):
+    run_year("somerset", dt.date(2026, 9, 1))
+    practitioners = by_person("somerset", "practitioner")
+    assert practitioners
+    for expected in practitioners.values():
+        assert [e.kind for e in expected] == ["self", "peer"] * 5
+
+
+def test_somerset_counts_per_role_follow_the_timetable(demo):
+    run_year("somerset", dt.date(2026, 9, 1))
+    september = ExpectedReview.objects.filter(council__slug="somerset", period=dt.date(2026, 9, 1))
+    per_person = Counter(september.values_list("person_id", flat=True))
+    role_of = dict(Membership.objects.filter(council__slug="somerset").values_list("user_id", "role"))
+    counts = {role_of[p]: n for p, n in per_person.items()}
+    assert counts["director"] == 1 and counts["strategic_manager"] == 2 and counts["service_manager"] == 2
+    assert counts["advanced_practitioner"] == 2 and counts["moderator"] == 2 and counts["practitioner"] == 1
+
+
+def test_coventry_runs_its_annual_audit_plan(demo):
+    run_year("coventry", dt.date(2026, 4, 1))
+    plan = Counter(
+        ExpectedReview.objects.filter(council__slug="coventry").values_list("template__key", "period__month")
+    )
+    months = defaultdict(set)
+    for key, month in plan:
+        months[key].add(month)
+    assert months == {"supervision-audit": {6}, "practice-standards-audit": {4, 10}, "practice-observation": {1}}
+
+
+def test_lincolnshire_runs_every_month(demo):
+    run_year("lincolnshire", dt.date(2026, 4, 1))
+    for expected in by_person("lincolnshire", "service_manager").values():
+        assert len(expected) == 12
+
+
+def test_the_beat_task_acts_from_the_first_working_day(demo):
+    # 1 May 2028 is a Monday bank holiday (Early May): nothing happens until Tuesday 2 May.
+    assert first_working_day(dt.date(2028, 5, 1)) == dt.date(2028, 5, 2)
+    assert programme_monthly.apply(kwargs={"today": "2028-05-01"}).get() == []
+    assert not is_run_day(dt.date(2028, 5, 1)) and is_run_day(dt.date(2028, 5, 2))
+
+    # New Year's Day 2028 is a Saturday; the bank holiday is Monday 3 January.
+    assert first_working_day(dt.date(2028, 1, 1)) == dt.date(2028, 1, 4)
+    # August 2027: 1st is a Sunday, the first working day is Monday 2nd.
+    assert first_working_day(dt.date(2027, 8, 1)) == dt.date(2027, 8, 2)
