@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from qaportal.home import register_panel
 from qaportal.permissions import roles_of
@@ -25,9 +26,13 @@ def returned_and_open_reviews(request: HttpRequest):
         Role.ADVANCED_PRACTITIONER,
     }:
         return None
+    from .programme import requests_for
+
     return "audits/home/my_reviews.html", {
         "returned": [r for r in reviews if r.status == "returned"],
         "open": [r for r in reviews if r.status != "returned"],
+        "requests": list(requests_for(council=request.council, user=request.user)),
+        "today": timezone.localdate(),
     }
 
 
@@ -35,7 +40,14 @@ def returned_and_open_reviews(request: HttpRequest):
 def group_manager_work(request: HttpRequest):
     if Role.GROUP_MANAGER not in roles_of(request.user, request.council):
         return None
+    from .programme import expected_for_group_manager
+
     return "audits/home/group_manager.html", {
+        "to_allocate": expected_for_group_manager(
+            council=request.council, user=request.user, period=timezone.localdate()
+        )
+        .filter(review__isnull=True)
+        .count(),
         "to_authorise": selectors.authorisation_queue(council=request.council, user=request.user).count(),
         "escalations": list(selectors.open_escalations_for(council=request.council, user=request.user)),
     }

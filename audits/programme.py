@@ -467,3 +467,14 @@ def due_for_person(*, council: Council, user: User, today: dt.date) -> list[Expe
         .select_related("template", "review")
         .order_by("due_date")
     )
+
+
+@transaction.atomic
+def rule_update(*, rule: ProgrammeRule, **fields) -> ProgrammeRule:
+    """Change a rule; months already run keep what they produced, later runs use the change."""
+    for name, value in fields.items():
+        setattr(rule, name, value)
+    rule.months = sorted(set(rule.months))
+    rule.full_clean()
+    rule.save()
+    return rule

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import programme_views, views
 
 app_name = "audits"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         name="escalation_acknowledge",
     ),
     path("authorisations/", views.authorisation_queue, name="authorisation_queue"),
+    path("programme/", programme_views.programme_page, name="programme"),
+    path("programme/rules/<int:rule_pk>/", programme_views.rule_edit, name="rule_edit"),
+    path("programme/allocation/", programme_views.allocation, name="allocation"),
+    path("programme/samples/upload/", programme_views.sample_upload, name="sample_upload"),
+    path("programme/compliance/", programme_views.compliance, name="compliance"),
+    path("programme/requests/<int:expected_pk>/", programme_views.request_start, name="request_start"),
     path("cases/", views.case_search, name="case_search"),
     path("cases/<int:case_pk>/", views.case_detail, name="case"),
 ]

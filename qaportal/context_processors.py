@@ -20,8 +20,11 @@ def _nav_items(request: HttpRequest) -> list[dict]:
         items.append((_("Authorise"), reverse("audits:authorisation_queue", kwargs=slug), "authorise"))
     if roles & CASE_ROLES or user.is_superuser:
         items.append((_("Cases"), reverse("audits:case_search", kwargs=slug), "cases"))
+    if roles & {Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER, Role.DIRECTOR} or user.is_superuser:
+        items.append((_("Programme"), reverse("audits:programme", kwargs=slug), "programme"))
     if roles & {Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER} or user.is_superuser:
         items.append((_("Feedback"), reverse("feedback:inbox", kwargs=slug), "feedback"))
+
     items.append((_("Standards"), reverse("catalogue:index", kwargs=slug), "catalogue"))
     if can_manage_people(user, council):
         items.append((_("People"), reverse("people:person_list", kwargs={"council_slug": council.slug}), "people"))
@@ -38,7 +41,13 @@ def _nav_items(request: HttpRequest) -> list[dict]:
                 "authorise": "authorise",
                 "case_search": "cases",
                 "case": "cases",
+                "allocation": "authorise",
+                "programme": "programme",
+                "rule_edit": "programme",
+                "sample_upload": "programme",
+                "compliance": "programme",
             }.get(name, "my_reviews")
+
         else:
             current = match.namespace or name
     return [{"label": label, "url": url, "active": key == current} for label, url, key in items]

@@ -291,7 +291,6 @@ def load_council(spec: CouncilSpec) -> Council:
             "complaints_email": spec.complaints_email,
             "quality_team_email": f"quality@{spec.slug}.example",
             "mi_team_email": f"mi.team@{spec.slug}.example",
-
         },
     )
     rng = random.Random(spec.slug)

@@ -40,7 +40,8 @@ class Council(models.Model):
         blank=True, help_text=_("The management information team, told when a sampled case was reviewed recently.")
     )
     reminder_working_days = models.PositiveSmallIntegerField(
-        default=3, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("Send reminders this many working days before a review is due."),
     )
     is_active = models.BooleanField(default=True)

@@ -190,7 +190,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "programme-monthly-run": {"task": "audits.programme_monthly", "schedule": crontab(hour=6, minute=0)},
     "review-reminders": {"task": "audits.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "group-manager-digest": {
-        "task": "audits.send_weekly_digests", "schedule": crontab(hour=7, minute=30, day_of_week="mon")
+        "task": "audits.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
 

@@ -2,6 +2,7 @@
 then a re-run ends exactly where one clean run does."""
 
 import datetime as dt
+import io
 import time
 
 import pytest
@@ -19,7 +20,7 @@ NOVEMBER = dt.date(2026, 11, 1)
 @pytest.fixture
 def demo():
     with scopes_disabled():
-        call_command("load_demo", stdout=open("/dev/null", "w"))
+        call_command("load_demo", stdout=io.StringIO())
         ExpectedReview.objects.all().delete()
         CaseSample.objects.all().delete()
         ProgrammeRun.objects.all().delete()

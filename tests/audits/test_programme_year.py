@@ -1,6 +1,7 @@
 """A full year of monthly runs for each demo council, on a controllable clock."""
 
 import datetime as dt
+import io
 from collections import Counter, defaultdict
 
 import pytest
@@ -15,7 +16,7 @@ from qaportal.models import Council, Membership
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     ExpectedReview.objects.all().delete()
     CaseSample.objects.all().delete()
     ProgrammeRun.objects.all().delete()

@@ -1,5 +1,6 @@
 """The demo data: four councils, every role signing in to its own home page."""
 
+import io
 import time
 
 import pytest
@@ -16,7 +17,7 @@ from standards.models import ReviewTemplate
 
 @pytest.fixture
 def demo_data(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_demo_has_four_councils_with_teams_staff_cases_and_catalogues(demo_data):
@@ -35,7 +36,7 @@ def test_demo_has_four_councils_with_teams_staff_cases_and_catalogues(demo_data)
 
 def test_loading_the_demo_twice_changes_nothing(demo_data):
     counts = (Membership.objects.count(), Case.objects.count(), ReviewTemplate.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert (Membership.objects.count(), Case.objects.count(), ReviewTemplate.objects.count()) == counts
 
 

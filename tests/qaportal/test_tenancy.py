@@ -8,7 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import ScopeError, scope
 
 from audits import services as services_audits
-from audits.models import BestPracticeNotice, Case, Escalation
+from audits.demo_programmes import load_programme
+from audits.models import BestPracticeNotice, Case, Escalation, ExpectedReview
 from feedback.models import PublicFeedback
 from qaportal.models import Membership, Team
 from qaportal.roles import Role
@@ -110,6 +111,17 @@ def other_council_objects(council_b):
     )
     notice = BestPracticeNotice.objects.create(council=council_b, review=review, text="Good", raised_by=reviewer)
     item = PublicFeedback.objects.create(council=council_b, feedback="Private feedback to council B")
+    rule = load_programme(council_b).rules.first()
+    expected = ExpectedReview.objects.create(
+        council=council_b,
+        rule=rule,
+        period=review.period,
+        person=reviewer,
+        template=version.template,
+        kind="peer",
+        due_date=review.period,
+    )
+
     return {
         "team_pk": team.pk,
         "person_pk": person.pk,
@@ -124,6 +136,8 @@ def other_council_objects(council_b):
         "kind": "ratings",  # a section of B's review
         "notice_pk": notice.pk,
         "item_pk": item.pk,
+        "rule_pk": rule.pk,
+        "expected_pk": expected.pk,
     }
 
 
