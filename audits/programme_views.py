@@ -44,20 +44,23 @@ def _require(request: HttpRequest, roles) -> None:
 
 
 class AllocationForm(forms.Form):
-    case = forms.ModelChoiceField(label=gettext_lazy("Case"), queryset=Case.objects.none())
-    delegate = forms.ModelChoiceField(
-        label=gettext_lazy("Delegate to a senior practitioner (PSR only)"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("No delegation"),
-    )
+    """Choices are worked out once per page and shared by every row's form (no query per row)."""
 
-    def __init__(self, *args, case_ids: list[int], council, **kwargs):
+    case = forms.ChoiceField(label=gettext_lazy("Case"))
+    delegate = forms.ChoiceField(label=gettext_lazy("Delegate to a senior practitioner (PSR only)"), required=False)
+
+    def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = Case.objects.filter(council=council, pk__in=case_ids)
-        self.fields["case"].label_from_instance = lambda c: f"PIN {c.pin} ({c.team})"
-        seniors = Membership.objects.filter(council=council, role=Role.SENIOR_PRACTITIONER).values("user_id")
-        self.fields["delegate"].queryset = User.objects.filter(pk__in=seniors)
+        self.cases, self.seniors = cases, seniors
+        self.fields["case"].choices = [("", _("Choose a case"))] + [
+            (pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()]
+        self.fields["delegate"].choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
+
+    def clean_case(self) -> Case:
+        return self.cases[self.cleaned_data["case"]]
+
+    def clean_delegate(self) -> User | None:
+        return self.seniors.get(self.cleaned_data.get("delegate") or "")
 
 
 def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
@@ -69,12 +72,15 @@ def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
     used = {e.review.case_id for e in expected if e.review_id}
     offered = [sc.case_id for sc in sample_cases if not sc.reviewed_recently and sc.case_id not in used]
     history = programme.case_histories(council=council, case_ids=[sc.case_id for sc in sample_cases])
+    cases = {str(sc.case_id): sc.case for sc in sample_cases if sc.case_id in offered}
+    senior_ids = Membership.objects.filter(council=council, role=Role.SENIOR_PRACTITIONER).values("user_id")
+    seniors = {str(u.pk): u for u in User.objects.filter(pk__in=senior_ids)}
     errors: dict[int, forms.Form] = {}
     if request.method == "POST":
         target = next((e for e in expected if str(e.pk) == request.POST.get("expected")), None)
         if target is None:
             raise PermissionDenied
-        form = AllocationForm(request.POST, case_ids=offered, council=council, prefix=f"e{target.pk}")
+        form = AllocationForm(request.POST, cases=cases, seniors=seniors, prefix=f"e{target.pk}")
         if form.is_valid():
             try:
                 programme.expected_allocate(
@@ -94,7 +100,7 @@ def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
                 return redirect(f"{request.path}?month={period:%Y-%m}")
         errors[target.pk] = form
     rows = [
-        (e, errors.get(e.pk) or AllocationForm(case_ids=offered, council=council, prefix=f"e{e.pk}")) for e in expected
+        (e, errors.get(e.pk) or AllocationForm(cases=cases, seniors=seniors, prefix=f"e{e.pk}")) for e in expected
     ]
     return render(
         request,

@@ -16,12 +16,13 @@ def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def sign_in(page, axe, email):
+def sign_in(page, axe, email, password=PASSWORD):
     page.goto("/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     axe(page)
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
+
     page.get_by_role("button", name="Sign in").click()
 
 

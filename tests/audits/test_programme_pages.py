@@ -1,0 +1,175 @@
+"""Group managers allocate from their sample; the MI team's CSV is checked line by line; reminders
+and digests go once; compliance adds up."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from audits import programme
+from audits.models import CaseSample, ExpectedReview, Notification, ProgrammeRun, Review, SampleCase
+from audits.tasks import notify_mi_team, send_council_digests, send_council_reminders
+from qaportal.models import Council, User
+
+NOVEMBER = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def derbyshire(db):
+    call_command("load_demo", stdout=io.StringIO())
+    for model in (ExpectedReview, SampleCase, CaseSample, ProgrammeRun):
+        model.objects.all().delete()
+    council = Council.objects.get(slug="derbyshire")
+    programme.run_month(council=council, period=NOVEMBER)
+    return council
+
+
+def gm(council):
+    return User.objects.get(email=f"group.manager@{council.slug}.example")
+
+
+def url(name, council, **kwargs):
+    return reverse(f"audits:{name}", kwargs={"council_slug": council.slug, **kwargs})
+
+
+def test_the_group_manager_allocates_one_sample_case_to_each_service_manager(
+    client, derbyshire, django_assert_max_num_queries
+):
+    client.force_login(gm(derbyshire))
+    with django_assert_max_num_queries(25):
+        page = client.get(url("allocation", derbyshire) + "?month=2026-11").content.decode()
+    expected = ExpectedReview.objects.filter(
+        council=derbyshire,
+        period=NOVEMBER,
+        team__memberships__user=gm(derbyshire),
+        team__memberships__role="group_manager",
+    ).distinct()
+    assert expected.count() == 3  # the three long-term service managers of the North area
+    sample = CaseSample.objects.get(council=derbyshire, period=NOVEMBER, group_manager=gm(derbyshire))
+    assert sample.cases.count() == 10
+    target = expected.select_related("person").first()
+    case = next(sc.case for sc in sample.cases.select_related("case") if sc.case.team_id != target.team_id)
+    assert case.pin in page
+    response = client.post(
+        url("allocation", derbyshire) + "?month=2026-11", {"expected": target.pk, f"e{target.pk}-case": case.pk}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.review.case == case and target.review.reviewer == target.person
+    assert target.review.kind == "mandatory" and target.review.due_date == dt.date(2026, 11, 30)
+
+
+def test_allocating_a_case_from_the_reviewers_own_team_is_refused_with_the_reason(client, derbyshire):
+    client.force_login(gm(derbyshire))
+    target = ExpectedReview.objects.filter(
+        council=derbyshire, period=NOVEMBER, template__key="spsr", team__memberships__user=gm(derbyshire)
+    ).first()
+    sample = CaseSample.objects.get(council=derbyshire, period=NOVEMBER, group_manager=gm(derbyshire))
+    own = sample.cases.filter(case__team_id=target.team_id).first()
+    assert own is not None
+    page = client.post(
+        url("allocation", derbyshire) + "?month=2026-11", {"expected": target.pk, f"e{target.pk}-case": own.case_id}
+    ).content.decode()
+    # The case's own service manager is both responsible for it and in its team: peer review refuses both.
+    assert "so cannot review it: reviews are by a peer." in page or "the team that owns PIN" in page
+
+    target.refresh_from_db()
+    assert target.review is None
+
+
+def test_a_sample_upload_with_a_bad_pin_applies_nothing_and_names_the_line(client, derbyshire, make_member):
+    from tests.conftest import activate_totp
+
+    quality = activate_totp(make_member(derbyshire, "quality_team"))
+    client.force_login(quality)
+    pins = list(derbyshire.cases.values_list("pin", flat=True)[:3])
+    csv = (
+        "group_manager_email,pin\n"
+        f"group.manager@derbyshire.example,{pins[0]}\n"
+        "group.manager@derbyshire.example,0000000\n"
+        f"nobody@derbyshire.example,{pins[1]}\n"
+    ).encode()
+    before = SampleCase.objects.count()
+    page = client.post(
+        url("sample_upload", derbyshire),
+        {"month": "2026-12", "file": SimpleUploadedFile("sample.csv", csv, content_type="text/csv")},
+    ).content.decode()
+    assert "Nothing was uploaded" in page
+    assert "Line 3: There is no case with PIN &#x27;0000000&#x27;." in page
+    assert "Line 4: &#x27;nobody@derbyshire.example&#x27; is not a group manager in this council." in page
+    assert SampleCase.objects.count() == before
+    assert not CaseSample.objects.filter(period=dt.date(2026, 12, 1)).exists()
+
+
+def test_an_uploaded_case_reviewed_recently_is_marked_replaced_and_the_mi_team_told(
+    derbyshire, django_capture_on_commit_callbacks
+):
+    manager = gm(derbyshire)
+    recent = Review.objects.filter(council=derbyshire).select_related("case").first()  # demo review, this month
+    others = derbyshire.cases.exclude(pk=recent.case_id).values_list("pin", flat=True)[:9]
+    csv = "group_manager_email,pin\n" + "".join(f"{manager.email},{pin}\n" for pin in [recent.case.pin, *others])
+    with django_capture_on_commit_callbacks() as queued:
+        result = programme.sample_upload_csv(
+            council=derbyshire, period=dt.date(2026, 12, 1), data=csv.encode(), by=manager
+        )
+    assert not result.errors
+    assert len(queued) == 1  # the MI team's notice, sent by Celery once the upload commits
+    sample = CaseSample.objects.get(council=derbyshire, period=dt.date(2026, 12, 1), group_manager=manager)
+    notify_mi_team.apply(args=[derbyshire.pk, sample.pk]).get()
+
+    flagged = sample.cases.get(case=recent.case)
+    assert flagged.reviewed_recently and flagged.mi_notified_at is not None
+    assert sample.cases.filter(reviewed_recently=False).count() == 10  # the next case was offered
+    (email,) = [m for m in mail.outbox if m.to == ["mi.team@derbyshire.example"]]
+    assert recent.case.pin in email.body
+
+
+def test_reminders_and_overdue_notices_are_sent_once_each(derbyshire):
+    expected = ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER).select_related("person").first()
+    # 30 November 2026 is due; three working days before is 25 November.
+    assert send_council_reminders.apply(args=[derbyshire.pk, "2026-11-25"]).get()["reminder"] > 0
+    assert send_council_reminders.apply(args=[derbyshire.pk, "2026-11-25"]).get()["reminder"] == 0
+    reminders = [m for m in mail.outbox if m.to == [expected.person.email] and "Reminder" in m.subject]
+    assert len(reminders) == 1
+    assert send_council_reminders.apply(args=[derbyshire.pk, "2026-12-01"]).get()["overdue"] > 0
+    send_council_reminders.apply(args=[derbyshire.pk, "2026-12-02"]).get()
+    overdue = [m for m in mail.outbox if m.to == [expected.person.email] and "Overdue" in m.subject]
+    assert len(overdue) == 1
+    assert Notification.objects.filter(council=derbyshire, kind="overdue", recipient=expected.person).count() == 1
+
+
+def test_the_weekly_digest_goes_to_each_group_manager_once_a_week(derbyshire):
+    first = send_council_digests.apply(args=[derbyshire.pk, "2026-11-23"]).get()
+    assert first == 3
+    assert send_council_digests.apply(args=[derbyshire.pk, "2026-11-24"]).get() == 0  # same week
+    digest = next(m for m in mail.outbox if m.to == [gm(derbyshire).email])
+    assert "not yet allocated" in digest.body
+
+
+def test_people_see_their_due_and_overdue_work_on_their_home_page(client, derbyshire):
+    somerset = Council.objects.get(slug="somerset")
+    programme.run_month(council=somerset, period=NOVEMBER)
+    practitioner = User.objects.get(email="practitioner@somerset.example")
+    client.force_login(practitioner)
+    page = client.get("/somerset/").content.decode()
+    assert "Audits asked of you" in page and "Practice standard 3 audit" in page
+
+
+def test_compliance_counts_expected_allocated_completed_and_overdue(derbyshire):
+    target = ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER).first()
+    rows = programme.compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 12, 1))
+    (row,) = rows
+    assert row["expected"] == ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER).count()
+    assert row["overdue"] == row["expected"] and row["allocated"] == 0
+    review = Review.objects.filter(council=derbyshire).exclude(status="cancelled").first()
+    target.review = review
+    target.save()
+    (row,) = programme.compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 11, 2))
+    assert row["allocated"] == 1 and row["overdue"] == 0
+    by_team = programme.compliance(council=derbyshire, period=NOVEMBER, by="team", today=timezone.localdate())
+    assert sum(r["expected"] for r in by_team) == row["expected"]
