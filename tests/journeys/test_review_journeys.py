@@ -1,7 +1,8 @@
 """Reviews in the browser, end to end, with axe on every page a journey visits.
 
-Derbyshire's PSR needs a group manager's authorisation (guidance v4); Coventry's supervision audit and
-Somerset's standard audits have no manager sign-off in their documents, so they end at submission."""
+Derbyshire's PSR needs a group manager's authorisation (guidance v4). Coventry's supervision audit and
+Somerset's standard audits have no manager sign-off in their documents, so their launch versions end at
+submission; these journeys first publish a version that requires authorisation, as a council may."""
 
 import re
 
@@ -9,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from audits import services
+from qaportal.models import User
 from standards.models import ReviewTemplate
 from tests.factories import CaseFactory, TeamFactory
 
@@ -158,13 +160,59 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     assert review.status == "authorised"
 
 
+def require_authorisation(template):
+    """The quality team publishes a version that a group manager must authorise, as a council may choose
+    (neither Coventry's nor Somerset's documents ask for it, so their launch versions do not)."""
+    from standards import services as catalogue
+
+    editor = User.objects.filter(is_superuser=False).first()
+    draft = catalogue.draft_start(template=template, by=editor)
+    sections = [{"kind": s.kind, "required": s.required, "guidance": s.guidance} for s in draft.sections.all()]
+    catalogue.version_update_settings(
+        version=draft, requires_authorisation=True, sections=[*sections, {"kind": "authorisation", "required": True}]
+    )
+    return catalogue.version_publish(version=draft, by=editor)
+
+
+def return_amend_authorise(page, axe, council, review, reviewer, manager, amend):
+    """The group manager returns the review; the reviewer amends and resubmits; the manager authorises."""
+    sign_out(page)
+    sign_in_as(page, axe, manager.email)
+    page.goto(f"/{council.slug}/reviews/{review.pk}/authorise/")
+    axe(page)
+    page.get_by_label("Return it to the reviewer").check()
+    page.get_by_label("Comments").fill("Please add what was agreed about next steps.")
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review returned")
+    sign_out(page)
+    sign_in_as(page, axe, reviewer.email)
+    expect(page.locator("#returned-reviews-title")).to_have_text("Returned to you")
+    page.get_by_role("link", name=re.compile(f"of PIN {review.case.pin}")).first.click()
+    expect(page.locator("main")).to_contain_text("Please add what was agreed about next steps.")
+    axe(page)
+    amend(page)
+    page.goto(f"/{council.slug}/reviews/{review.pk}/")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    sign_out(page)
+    sign_in_as(page, axe, manager.email)
+    page.goto(f"/{council.slug}/reviews/{review.pk}/authorise/")
+    page.get_by_label("Authorise the review").check()
+    page.get_by_role("button", name="Confirm decision").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review authorised")
+    axe(page)
+    review.refresh_from_db()
+    assert review.status == "authorised"
+
+
 def _question_journey(page, axe, council, template_key, make_member, fill_answers, authorise):
     owning, peer = TeamFactory(council=council, name="Owning team"), TeamFactory(council=council, name="Peer team")
     reviewer = make_member(council, "service_manager", team=peer, email=f"rev@{council.slug}.example")
     manager = make_member(council, "group_manager", team=owning, email=f"gm@{council.slug}.example")
     case = CaseFactory(council=council, team=owning, pin="5550001")
     template = ReviewTemplate.objects.get(council=council, key=template_key)
-    version = template.versions.get()
+    version = require_authorisation(template) if authorise else template.versions.get()
+
     review = services.review_allocate(
         council=council, template=template, case=case, reviewer=reviewer, by=manager, kind=version.review_kinds[0]
     )
@@ -180,7 +228,7 @@ def _question_journey(page, axe, council, template_key, make_member, fill_answer
     page.get_by_role("button", name="Submit the review").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)
-    return review, manager
+    return review, reviewer, manager
 
 
 def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_council_catalogue, make_member):
@@ -196,7 +244,7 @@ def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_counc
             groups.nth(i).get_by_label("Partly" if i % 3 == 1 else "Yes").check()
         page.get_by_role("button", name="Save and continue").click()
 
-    review, manager = _question_journey(page, axe, council, "supervision-audit", make_member, answer, True)
+    review, reviewer, manager = _question_journey(page, axe, council, "supervision-audit", make_member, answer, True)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Answer question 11")
     answer(page, leave_last_blank=False)
     page.goto(f"/coventry/reviews/{review.pk}/sections/actions/")
@@ -208,6 +256,15 @@ def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_counc
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     expect(page.locator("main")).to_contain_text("Partly")
     axe(page)
+
+    def amend(page):
+        page.goto(f"/coventry/reviews/{review.pk}/sections/actions/")
+        page.get_by_label("Actions arising from this audit").fill(
+            "Agree a supervision agreement by January; feedback to the supervisee in their next session."
+        )
+        page.get_by_role("button", name=re.compile("Save")).first.click()
+
+    return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
 
 
 def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member):
@@ -224,7 +281,7 @@ def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member)
             radio_group.get_by_label("Met", exact=True).check()
         page.get_by_role("button", name="Save and continue").click()
 
-    review, _manager = _question_journey(page, axe, council, "standard-1", make_member, answer, False)
+    review, reviewer, manager = _question_journey(page, axe, council, "standard-1", make_member, answer, True)
     expect(page.locator(".govuk-error-summary")).to_contain_text("Record the person's feedback")
     page.get_by_role("link", name=re.compile("Record the person's feedback")).click()
     page.get_by_label("Contact would be inappropriate").check()
@@ -237,3 +294,10 @@ def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member)
     page.get_by_role("button", name="Submit the review").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     axe(page)
+
+    def amend(page):
+        page.goto(f"/somerset/reviews/{review.pk}/sections/summary/")
+        page.get_by_label("Your summary of the review").fill("Met throughout; next steps agreed with her daughter.")
+        page.get_by_role("button", name=re.compile("Save")).first.click()
+
+    return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
