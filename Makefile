@@ -1,4 +1,4 @@
-.PHONY: run test code
+.PHONY: run test code bench
 
 # Set up and run the app on SQLite with demo data for the four councils.
 run:
@@ -8,6 +8,11 @@ run:
 test:
 	scripts/test.sh
 
-# The current two-factor code for a demo quality team or council admin account.
+# Measure the budgets in DESIGN.md and print a report (not part of the test suite).
+bench:
+	scripts/bench.sh
+
+# The current two-factor code
+ for a demo quality team or council admin account.
 code:
 	@.venv/bin/python manage.py demo_code $(EMAIL)
