@@ -53,7 +53,8 @@ class AllocationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cases, self.seniors = cases, seniors
         self.fields["case"].choices = [("", _("Choose a case"))] + [
-            (pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()]
+            (pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()
+        ]
         self.fields["delegate"].choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
 
     def clean_case(self) -> Case:
@@ -99,9 +100,7 @@ def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
                 )
                 return redirect(f"{request.path}?month={period:%Y-%m}")
         errors[target.pk] = form
-    rows = [
-        (e, errors.get(e.pk) or AllocationForm(cases=cases, seniors=seniors, prefix=f"e{e.pk}")) for e in expected
-    ]
+    rows = [(e, errors.get(e.pk) or AllocationForm(cases=cases, seniors=seniors, prefix=f"e{e.pk}")) for e in expected]
     return render(
         request,
         "audits/programme/allocation.html",

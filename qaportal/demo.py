@@ -103,6 +103,7 @@ COUNCILS = [
                 [
                     ("Occupational Therapy Service", TeamKind.OT),
                     ("Safeguarding Hub", TeamKind.SAFEGUARDING),
+                    ("Practice Development Team", TeamKind.PRACTICE_DEVELOPMENT),
                 ],
             ),
         ],
@@ -308,6 +309,12 @@ def load_council(spec: CouncilSpec) -> Council:
                 )
                 first_team = first_team or team
                 people.give(group_manager, Role.GROUP_MANAGER, team)
+                if kind == TeamKind.PRACTICE_DEVELOPMENT:
+                    # Practice development advanced practitioners (Somerset's PDAPs) hold no cases.
+                    for _i in range(2):
+                        people.give(people.person(), Role.ADVANCED_PRACTITIONER, team)
+                    continue
+
                 is_first = area_index == 0 and team_index == 0
                 people.give(
                     people.person(email=demo_login_email(spec.slug, Role.SERVICE_MANAGER) if is_first else None),

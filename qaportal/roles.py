@@ -32,6 +32,7 @@ class TeamKind(models.TextChoices):
     AMHP = "amhp", _("AMHP service")
     DOLS = "dols", _("DoLS")
     SAFEGUARDING = "safeguarding", _("Safeguarding")
+    PRACTICE_DEVELOPMENT = "practice_development", _("Practice development")
     OTHER = "other", _("Other")
 
 

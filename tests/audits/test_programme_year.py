@@ -92,10 +92,19 @@ def test_somerset_counts_per_role_follow_the_timetable(demo):
     run_year("somerset", dt.date(2026, 9, 1))
     september = ExpectedReview.objects.filter(council__slug="somerset", period=dt.date(2026, 9, 1))
     per_person = Counter(september.values_list("person_id", flat=True))
-    role_of = dict(Membership.objects.filter(council__slug="somerset").values_list("user_id", "role"))
-    counts = {role_of[p]: n for p, n in per_person.items()}
-    assert counts["director"] == 1 and counts["strategic_manager"] == 2 and counts["service_manager"] == 2
-    assert counts["advanced_practitioner"] == 2 and counts["moderator"] == 2 and counts["practitioner"] == 1
+    role_of = {
+        user_id: "practice_development_ap" if kind == "practice_development" else role
+        for user_id, role, kind in Membership.objects.filter(council__slug="somerset").values_list(
+            "user_id", "role", "team__kind"
+        )
+    }
+    counts = {}
+    for person, n in per_person.items():
+        counts.setdefault(role_of[person], set()).add(n)
+    assert counts["director"] == {1} and counts["strategic_manager"] == {2} and counts["service_manager"] == {2}
+    assert counts["advanced_practitioner"] == {2} and counts["practice_development_ap"] == {6}
+    assert counts["moderator"] == {2} and counts["practitioner"] == {1}
+
 
 
 def test_coventry_runs_its_annual_audit_plan(demo):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import http.cookiejar
 import os
+import random
 import re
 import resource
 import socket
@@ -59,9 +60,16 @@ class Command(BaseCommand):
         parser.add_argument("--councils", type=int, default=150)
         parser.add_argument("--years", type=int, default=10)
         parser.add_argument("--users", type=int, default=20)
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=1.0,
+            help="seconds each user pauses between requests, as people read and type (0: none)",
+        )
         parser.add_argument("--requests", type=int, default=16, help="page loads and saves per user (first unmeasured)")
 
-    def handle(self, *args, councils: int, years: int, users: int, requests: int, **options):
+    def handle(self, *args, councils: int, years: int, users: int, requests: int, think: float, **options):
+        self.think = think
         self.rows: list[tuple[str, str, str, str]] = []
         call_command("load_demo", stdout=open(os.devnull, "w"))
         self.form_under_load(users=users, rounds=requests)
@@ -126,7 +134,9 @@ class Command(BaseCommand):
             save_times: list[float] = []
             lock = threading.Lock()
 
-            def user(review: Review) -> None:
+            errors: list[str] = []
+
+            def signed_in():
                 jar = http.cookiejar.CookieJar()
                 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
                 login = opener.open(base + "/accounts/login/").read().decode()
@@ -140,14 +150,24 @@ class Command(BaseCommand):
                         headers={"Referer": base + "/accounts/login/"},
                     )
                 )
+                return opener
+
+            # Everyone signs in first (one after another, as people do), then all work at once.
+            openers = [signed_in() for _ in reviews]
+
+            def user(review: Review, opener) -> None:
                 url = f"{base}/derbyshire/reviews/{review.pk}/sections/ratings/"
                 for i in range(rounds):
+                    time.sleep(self.think * random.random() * 2)  # an average of `think` seconds
                     start = time.perf_counter()
                     page = opener.open(url).read().decode()
                     took = time.perf_counter() - start
+                    version = re.search(r'name="section_version" value="(\d+)"', page)
+                    if version is None:
+                        errors.append(page[:200])
+                        continue
                     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-                    version = re.search(r'name="section_version" value="(\d+)"', page).group(1)
-                    data = {"csrfmiddlewaretoken": token, "section_version": version, "save": "1"}
+                    data = {"csrfmiddlewaretoken": token, "section_version": version.group(1), "save": "1"}
                     for pk in re.findall(r'name="rating_(\d+)"', page):
                         data[f"rating_{pk}"] = "G"
                         data[f"evidence_{pk}"] = f"Evidence, round {i}."
@@ -164,7 +184,7 @@ class Command(BaseCommand):
                         save_times.append(time.perf_counter() - start)
 
             with ThreadPoolExecutor(max_workers=users) as pool:
-                list(pool.map(user, reviews))
+                list(pool.map(user, reviews, openers))
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -174,7 +194,9 @@ class Command(BaseCommand):
                 (
                     label,
                     f"p95 {p95:.0f} ms, p50 {statistics.median(times) * 1000:.0f} ms "
-                    f"({len(times)} requests, {users} concurrent users)",
+                    f"({len(times)} requests, {users} concurrent users, think time {self.think:g} s, "
+                    f"{len(errors)} errors)",
+
                     f"p95 < {BUDGET_FORM_P95_MS} ms",
                     "met" if p95 < BUDGET_FORM_P95_MS else "NOT MET",
                 )
