@@ -36,6 +36,15 @@ class CasePinField(forms.CharField):
         return case
 
 
+def pin_field(council: Council) -> CasePinField:
+    return CasePinField(
+        label=_("Case PIN"),
+        council=council,
+        max_length=32,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+
 class AllocateForm(forms.Form):
     template = TemplateChoiceField(
         label=_("Type of review"), queryset=ReviewTemplate.objects.none(), widget=forms.RadioSelect, empty_label=None
@@ -49,12 +58,7 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args, council: Council, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"] = CasePinField(
-            label=_("Case PIN"),
-            council=council,
-            max_length=32,
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
-        )
+        self.fields["case"] = pin_field(council)
         self.order_fields(["template", "case", "reviewer", "due_date"])
         self.fields["template"].queryset = templates_in_use(council)
         reviewer_roles = [
@@ -86,12 +90,7 @@ class StartOwnForm(forms.Form):
 
     def __init__(self, *args, council: Council, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case"] = CasePinField(
-            label=_("Case PIN"),
-            council=council,
-            max_length=32,
-            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
-        )
+        self.fields["case"] = pin_field(council)
         self.order_fields(["template", "case", "kind"])
         self.fields["template"].queryset = templates_in_use(council)
 

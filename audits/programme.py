@@ -10,7 +10,6 @@ import logging
 import random
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -170,12 +169,9 @@ def group_managers_for(rules: list[ProgrammeRule], council: Council) -> dict[int
 
 
 def recently_reviewed_case_ids(*, council: Council, today: dt.date) -> set[int]:
-    since = today - relativedelta(months=council.lookback_months)
-    return set(
-        Review.objects.filter(council=council, created_at__date__gt=since)
-        .exclude(status=Review.Status.CANCELLED)
-        .values_list("case_id", flat=True)
-    )
+    from .rules import reviews_within_lookback
+
+    return set(reviews_within_lookback(council=council, today=today).values_list("case_id", flat=True))
 
 
 def draw_cases(

@@ -24,18 +24,19 @@ def roles_in(council_id: int, user: User) -> set[str]:
     return set(Membership.objects.filter(council_id=council_id, user=user).values_list("role", flat=True))
 
 
+def reviews_within_lookback(*, council, today: dt.date | None = None):
+    """Reviews (not cancelled) started inside the council's look-back window: such a case cannot
+    have another mandatory review of the same type."""
+    today = today or timezone.localdate()
+    since = today - relativedelta(months=council.lookback_months)
+    return Review.objects.filter(council=council, created_at__date__gt=since).exclude(status=Review.Status.CANCELLED)
+
+
 def last_review_within_lookback(*, case: Case, version: TemplateVersion, today: dt.date | None = None) -> Review | None:
     """The most recent review of this type of this case inside the council's look-back window."""
-    today = today or timezone.localdate()
-    since = today - relativedelta(months=case.council.lookback_months)
     return (
-        Review.objects.filter(
-            council=case.council,
-            case=case,
-            template_version__template_id=version.template_id,
-            created_at__date__gt=since,
-        )
-        .exclude(status=Review.Status.CANCELLED)
+        reviews_within_lookback(council=case.council, today=today)
+        .filter(case=case, template_version__template_id=version.template_id)
         .select_related("reviewer", "template_version__template")
         .order_by("-created_at")
         .first()

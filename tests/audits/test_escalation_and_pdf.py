@@ -11,19 +11,9 @@ from django_scopes import scope
 from audits import services
 from audits.models import Escalation
 from audits.selectors import review_in_council
+from tests.helpers import wait_for
 
 from .conftest import complete_psr
-
-
-def _wait_for(condition, timeout=30.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,12 +30,12 @@ def test_raising_an_escalation_emails_the_group_manager_through_celery(celery_se
             by=world.service_manager,
         )
     escalation = Escalation.objects.get(review=review)
-    assert _wait_for(lambda: any(m.to == [world.group_manager.email] for m in mail.outbox)), "no email arrived"
+    assert wait_for(lambda: any(m.to == [world.group_manager.email] for m in mail.outbox)), "no email arrived"
     email = next(m for m in mail.outbox if m.to == [world.group_manager.email])
     assert "PIN 1234567 needs immediate action" in email.subject
     assert "Her son has moved back in" in email.body
     assert world.other_gm.email not in [addr for m in mail.outbox for addr in m.to]
-    assert _wait_for(lambda: Escalation.objects.get(pk=escalation.pk).notified_at is not None)
+    assert wait_for(lambda: Escalation.objects.get(pk=escalation.pk).notified_at is not None)
 
 
 def test_the_group_manager_sees_and_acknowledges_an_escalation(client, world, django_capture_on_commit_callbacks):

@@ -106,7 +106,6 @@ def test_somerset_counts_per_role_follow_the_timetable(demo):
     assert counts["moderator"] == {2} and counts["practitioner"] == {1}
 
 
-
 def test_coventry_runs_its_annual_audit_plan(demo):
     run_year("coventry", dt.date(2026, 4, 1))
     plan = Counter(

@@ -1,7 +1,5 @@
 """Compliments and complaints are sent once each to the council's addresses, by a real Celery worker."""
 
-import time
-
 import pytest
 from django.core import mail
 from django_scopes import scope
@@ -9,15 +7,7 @@ from django_scopes import scope
 from feedback import services
 from feedback.models import ComplaintReferral, Compliment, PublicFeedback
 from feedback.tasks import send_compliment
-
-
-def wait_for(condition, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+from tests.helpers import wait_for
 
 
 @pytest.mark.django_db(transaction=True)
