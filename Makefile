@@ -12,7 +12,6 @@ test:
 bench:
 	scripts/bench.sh
 
-# The current two-factor code
- for a demo quality team or council admin account.
+# The current two-factor code for a demo quality team or council admin account.
 code:
 	@.venv/bin/python manage.py demo_code $(EMAIL)
