@@ -474,3 +474,19 @@ def rule_update(*, rule: ProgrammeRule, **fields) -> ProgrammeRule:
     rule.full_clean()
     rule.save()
     return rule
+
+
+@transaction.atomic
+def rule_create(*, programme: AuditProgramme, **fields) -> ProgrammeRule:
+    rule = ProgrammeRule(council=programme.council, programme=programme)
+    return rule_update(rule=rule, **fields)
+
+
+@transaction.atomic
+def rule_delete(*, rule: ProgrammeRule) -> None:
+    """A rule that has produced expected reviews is kept for the compliance history; change its months instead."""
+    if rule.expected.exists():
+        raise ValidationError(
+            _("This rule has already set reviews; remove its months instead, so past compliance keeps its history.")
+        )
+    rule.delete()

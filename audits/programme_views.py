@@ -316,3 +316,38 @@ def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResp
         messages.success(request, _("Rule saved. It applies from the next monthly run."))
         return redirect("audits:programme", council_slug=council_slug)
     return render(request, "audits/programme/rule_form.html", {"rule": rule, "form": form})
+
+
+def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+    _require(request, PROGRAMME_EDITORS)
+    target = AuditProgramme.objects.filter(council=request.council, pk=programme_pk).first()
+    if target is None:
+        from django.http import Http404
+
+        raise Http404
+    form = RuleForm(
+        request.POST or None, initial={"count": 1, "kind": "mandatory", "mode": "sample"}, council=request.council
+    )
+    if request.method == "POST" and form.is_valid():
+        programme.rule_create(programme=target, **form.cleaned_data)
+        messages.success(request, _("Rule added. It applies from the next monthly run."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/rule_form.html", {"programme": target, "form": form})
+
+
+def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
+    _require(request, PROGRAMME_EDITORS)
+    rule = ProgrammeRule.objects.filter(council=request.council, pk=rule_pk).select_related("programme").first()
+    if rule is None:
+        from django.http import Http404
+
+        raise Http404
+    if request.method == "POST":
+        try:
+            programme.rule_delete(rule=rule)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Rule removed."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/rule_delete.html", {"rule": rule})

@@ -173,3 +173,54 @@ def test_compliance_counts_expected_allocated_completed_and_overdue(derbyshire):
     assert row["allocated"] == 1 and row["overdue"] == 0
     by_team = programme.compliance(council=derbyshire, period=NOVEMBER, by="team", today=timezone.localdate())
     assert sum(r["expected"] for r in by_team) == row["expected"]
+
+
+def test_the_quality_team_adds_changes_and_removes_programme_rules(client, derbyshire, make_member):
+    from audits.models import AuditProgramme, ProgrammeRule
+    from standards.models import ReviewTemplate
+    from tests.conftest import activate_totp
+
+    client.force_login(activate_totp(make_member(derbyshire, "quality_team")))
+    plan = AuditProgramme.objects.get(council=derbyshire)
+    psr = ReviewTemplate.objects.get(council=derbyshire, key="psr")
+    response = client.post(
+        url("rule_add", derbyshire, programme_pk=plan.pk),
+        {
+            "name": "DoLS team: PSR",
+            "template": psr.pk,
+            "role": "service_manager",
+            "team_kind": "dols",
+            "months": ["3", "9"],
+            "count": "1",
+            "kind": "mandatory",
+            "mode": "direct",
+        },
+    )
+    assert response.status_code == 302
+    rule = ProgrammeRule.objects.get(programme=plan, name="DoLS team: PSR")
+    assert rule.months == [3, 9]
+    page = client.post(
+        url("rule_edit", derbyshire, rule_pk=rule.pk),
+        {
+            "name": "DoLS team: PSR",
+            "template": psr.pk,
+            "role": "service_manager",
+            "team_kind": "dols",
+            "months": [],
+            "count": "1",
+            "kind": "mandatory",
+            "mode": "direct",
+        },
+    ).content.decode()
+    assert "There is a problem" in page and 'value="DoLS team: PSR"' in page
+    client.post(url("rule_delete", derbyshire, rule_pk=rule.pk))
+    assert not ProgrammeRule.objects.filter(pk=rule.pk).exists()
+    used = ExpectedReview.objects.filter(council=derbyshire).first().rule
+    client.post(url("rule_delete", derbyshire, rule_pk=used.pk))
+    assert ProgrammeRule.objects.filter(pk=used.pk).exists()  # kept for compliance history
+
+
+def test_only_the_quality_team_changes_the_programme(client, derbyshire):
+    client.force_login(gm(derbyshire))
+    assert client.get(url("programme", derbyshire)).status_code == 403
+    assert client.get(url("sample_upload", derbyshire)).status_code == 403

@@ -137,6 +137,7 @@ def other_council_objects(council_b):
         "notice_pk": notice.pk,
         "item_pk": item.pk,
         "rule_pk": rule.pk,
+        "programme_pk": rule.programme_id,
         "expected_pk": expected.pk,
     }
 
