@@ -21,8 +21,7 @@ from .sections import section_of, sections_of
 
 
 def _review(request: HttpRequest, review_pk: int):
-    review = selectors.review_in_council(council=request.council, pk=review_pk)
-    return review
+    return selectors.review_in_council(council=request.council, pk=review_pk)
 
 
 def _to_overview(review):

@@ -1,6 +1,7 @@
 """The programme in the browser: a group manager allocates from the month's sample; the quality
 team reads compliance and uploads a sample — axe on every page."""
 
+import datetime as dt
 import io
 import re
 
@@ -76,5 +77,5 @@ def test_quality_team_reads_compliance_and_uploads_a_sample(page, axe, demo_data
     assert not programme.sample_for(
         council=demo_data,
         user=demo_data.memberships.filter(role="group_manager").first().user,
-        period=__import__("datetime").date(2027, 1, 1),
+        period=dt.date(2027, 1, 1),
     )
