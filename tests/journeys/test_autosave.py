@@ -40,6 +40,5 @@ def test_unsaved_input_is_autosaved_and_restored_even_after_the_connection_drops
     axe(page)
     page.get_by_role("button", name=re.compile("Save")).first.click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("saved")
-    assert review.texts.get()
-.text == "First thoughts on the case, and more written offline."
+    assert review.texts.get().text == "First thoughts on the case, and more written offline."
     assert not SectionDraft.objects.filter(review=review, kind="summary").exists()
