@@ -51,3 +51,20 @@ def group_manager_work(request: HttpRequest):
         "to_authorise": selectors.authorisation_queue(council=request.council, user=request.user).count(),
         "escalations": list(selectors.open_escalations_for(council=request.council, user=request.user)),
     }
+
+
+@register_panel(40)
+def council_compliance(request: HttpRequest):
+    """Directors, strategic managers and the quality side see the month's compliance at a glance."""
+    if not roles_of(request.user, request.council) & {
+        Role.DIRECTOR,
+        Role.STRATEGIC_MANAGER,
+        Role.QUALITY_TEAM,
+        Role.PRINCIPAL_SOCIAL_WORKER,
+    }:
+        return None
+    from .programme import compliance
+
+    today = timezone.localdate()
+    rows = compliance(council=request.council, period=today, by="council", today=today)
+    return "audits/home/compliance.html", {"row": rows[0] if rows else None, "month": today}

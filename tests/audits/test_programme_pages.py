@@ -224,3 +224,14 @@ def test_only_the_quality_team_changes_the_programme(client, derbyshire):
     client.force_login(gm(derbyshire))
     assert client.get(url("programme", derbyshire)).status_code == 403
     assert client.get(url("sample_upload", derbyshire)).status_code == 403
+
+
+def test_directors_see_the_months_compliance_on_their_home_page(client, derbyshire, django_assert_max_num_queries):
+    programme.run_month(council=derbyshire, period=timezone.localdate())  # whatever month the tests run in
+    director = User.objects.get(email="director@derbyshire.example")
+    client.force_login(director)
+    with django_assert_max_num_queries(20):
+        page = client.get("/derbyshire/").content.decode()
+    assert "Reviews this month" in page
+    expected = ExpectedReview.objects.filter(council=derbyshire, period=timezone.localdate().replace(day=1)).count()
+    assert f'<dd class="govuk-summary-list__value">{expected}</dd>' in page
