@@ -490,3 +490,16 @@ def rule_delete(*, rule: ProgrammeRule) -> None:
             _("This rule has already set reviews; remove its months instead, so past compliance keeps its history.")
         )
     rule.delete()
+
+
+@transaction.atomic
+def timetable_update(*, programme: AuditProgramme, months: dict[int, int | None]) -> None:
+    """Set which template each month audits (None: no audit that month). Later runs use it."""
+    from .models import TimetableEntry
+
+    programme.timetable.all().delete()
+    TimetableEntry.objects.bulk_create(
+        TimetableEntry(council=programme.council, programme=programme, month=month, template_id=template_id)
+        for month, template_id in sorted(months.items())
+        if template_id
+    )

@@ -351,3 +351,38 @@ def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpRe
             messages.success(request, _("Rule removed."))
         return redirect("audits:programme", council_slug=council_slug)
     return render(request, "audits/programme/rule_delete.html", {"rule": rule})
+
+
+class TimetableForm(forms.Form):
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        from standards.models import ReviewTemplate
+
+        choices = [("", _("No audit this month"))] + [
+            (str(t.pk), t.name) for t in ReviewTemplate.objects.filter(council=council)
+        ]
+        for month in range(1, 13):
+            self.fields[f"month_{month}"] = forms.ChoiceField(
+                label=dt.date(2000, month, 1).strftime("%B"), choices=choices, required=False
+            )
+
+    def months(self) -> dict[int, int | None]:
+        return {
+            m: int(self.cleaned_data[f"month_{m}"]) if self.cleaned_data[f"month_{m}"] else None for m in range(1, 13)
+        }
+
+
+def timetable_edit(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+    _require(request, PROGRAMME_EDITORS)
+    target = AuditProgramme.objects.filter(council=request.council, pk=programme_pk).first()
+    if target is None:
+        from django.http import Http404
+
+        raise Http404
+    initial = {f"month_{t.month}": str(t.template_id) for t in target.timetable.all()}
+    form = TimetableForm(request.POST or None, initial=initial, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        programme.timetable_update(programme=target, months=form.months())
+        messages.success(request, _("Timetable saved. It applies from the next monthly run."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/timetable_form.html", {"programme": target, "form": form})

@@ -28,6 +28,7 @@ urlpatterns = [
     path("programme/rules/<int:rule_pk>/", programme_views.rule_edit, name="rule_edit"),
     path("programme/rules/<int:rule_pk>/remove/", programme_views.rule_delete, name="rule_delete"),
     path("programme/<int:programme_pk>/rules/add/", programme_views.rule_add, name="rule_add"),
+    path("programme/<int:programme_pk>/timetable/", programme_views.timetable_edit, name="timetable_edit"),
     path("programme/allocation/", programme_views.allocation, name="allocation"),
     path("programme/samples/upload/", programme_views.sample_upload, name="sample_upload"),
     path("programme/compliance/", programme_views.compliance, name="compliance"),

@@ -235,3 +235,19 @@ def test_directors_see_the_months_compliance_on_their_home_page(client, derbyshi
     assert "Reviews this month" in page
     expected = ExpectedReview.objects.filter(council=derbyshire, period=timezone.localdate().replace(day=1)).count()
     assert f'<dd class="govuk-summary-list__value">{expected}</dd>' in page
+
+
+def test_the_quality_team_changes_somersets_timetable(client, derbyshire, make_member):
+    from audits.models import AuditProgramme
+    from standards.models import ReviewTemplate
+    from tests.conftest import activate_totp
+
+    somerset = Council.objects.get(slug="somerset")
+    client.force_login(activate_totp(make_member(somerset, "quality_team")))
+    plan = AuditProgramme.objects.get(council=somerset)
+    data = {f"month_{t.month}": str(t.template_id) for t in plan.timetable.all()}
+    data["month_8"] = str(ReviewTemplate.objects.get(council=somerset, key="standard-8").pk)  # audit in August too
+    data["month_9"] = ""  # and none in September
+    assert client.post(url("timetable_edit", somerset, programme_pk=plan.pk), data).status_code == 302
+    months = dict(plan.timetable.values_list("month", "template__key"))
+    assert months[8] == "standard-8" and 9 not in months
