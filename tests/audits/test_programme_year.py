@@ -133,3 +133,34 @@ def test_the_beat_task_acts_from_the_first_working_day(demo):
     assert first_working_day(dt.date(2028, 1, 1)) == dt.date(2028, 1, 4)
     # August 2027: 1st is a Sunday, the first working day is Monday 2nd.
     assert first_working_day(dt.date(2027, 8, 1)) == dt.date(2027, 8, 2)
+
+
+def test_one_councils_failure_is_recorded_and_the_others_still_run(demo, monkeypatch, caplog):
+    from audits import programme
+
+    real_people = programme._people
+
+    def broken_for_somerset(rule):
+        # Fault injection: Somerset's data is broken in some way the run cannot handle.
+        if rule.council.slug == "somerset":
+            raise RuntimeError("Somerset's programme could not be read")
+        return real_people(rule)
+
+    monkeypatch.setattr(programme, "_people", broken_for_somerset)
+    reports = programme.run_month_for_all(period=dt.date(2026, 11, 1))
+    assert {r.council: bool(r.error) for r in reports} == {
+        "coventry": False,
+        "derbyshire": False,
+        "lincolnshire": False,
+        "somerset": True,
+    }
+    failed = ProgrammeRun.objects.get(council__slug="somerset")
+    assert failed.status == "failed" and "could not be read" in failed.error
+    assert not ExpectedReview.objects.filter(council__slug="somerset").exists()  # nothing half-done
+    assert ExpectedReview.objects.filter(council__slug="derbyshire").exists()
+    assert "Monthly programme run failed for somerset" in caplog.text
+    monkeypatch.setattr(programme, "_people", real_people)
+    (retry,) = programme.run_month_for_all(
+        period=dt.date(2026, 11, 1), councils=Council.objects.filter(slug="somerset")
+    )
+    assert not retry.error and ProgrammeRun.objects.get(council__slug="somerset").status == "done"
