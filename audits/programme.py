@@ -155,7 +155,7 @@ def is_run_day(today: dt.date) -> bool:
 # --- case samples --------------------------------------------------------------------------------
 
 
-def group_managers_for(rules: list[ProgrammeRule], council: Council) -> dict[int, list[int]]:
+def sample_managers(rules: list[ProgrammeRule], council: Council) -> dict[int, list[int]]:
     """Group manager -> the teams they are over, for the teams of people on sample rules."""
     teams = {team_id for rule in rules for _p, team_id in _people(rule) if team_id}
     managers: dict[int, list[int]] = {}
@@ -197,7 +197,7 @@ def _build_samples(*, council: Council, period: dt.date, rules: list[ProgrammeRu
         return 0
     created = 0
     exclude = recently_reviewed_case_ids(council=council, today=period)
-    for gm_id, team_ids in group_managers_for(rules, council).items():
+    for gm_id, team_ids in sample_managers(rules, council).items():
         if CaseSample.objects.filter(council=council, period=period, group_manager_id=gm_id).exists():
             continue  # the MI team uploaded this one
         seed = f"{council.slug}:{period:%Y-%m}:{gm_id}"

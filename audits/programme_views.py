@@ -8,7 +8,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,20 @@ def _period(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("month", "") + "-01")
     except ValueError:
         return month_start(timezone.localdate())
+
+
+def _rule(request: HttpRequest, pk: int) -> ProgrammeRule:
+    rule = ProgrammeRule.objects.filter(council=request.council, pk=pk).select_related("programme").first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def _programme(request: HttpRequest, pk: int) -> AuditProgramme:
+    found = AuditProgramme.objects.filter(council=request.council, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def _require(request: HttpRequest, roles) -> None:
@@ -133,8 +147,6 @@ def request_start(request: HttpRequest, council_slug: str, expected_pk: int) -> 
         .first()
     )
     if expected is None:
-        from django.http import Http404
-
         raise Http404
     form = forms.Form(request.POST or None)
     form.fields["case"] = CasePinField(
@@ -302,11 +314,7 @@ def programme_page(request: HttpRequest, council_slug: str) -> HttpResponse:
 
 def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
     _require(request, PROGRAMME_EDITORS)
-    rule = ProgrammeRule.objects.filter(council=request.council, pk=rule_pk).select_related("programme").first()
-    if rule is None:
-        from django.http import Http404
-
-        raise Http404
+    rule = _rule(request, rule_pk)
     initial = {
         f: getattr(rule, f) for f in ["name", "template", "role", "team_kind", "months", "count", "kind", "mode"]
     }
@@ -320,11 +328,7 @@ def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResp
 
 def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
     _require(request, PROGRAMME_EDITORS)
-    target = AuditProgramme.objects.filter(council=request.council, pk=programme_pk).first()
-    if target is None:
-        from django.http import Http404
-
-        raise Http404
+    target = _programme(request, programme_pk)
     form = RuleForm(
         request.POST or None, initial={"count": 1, "kind": "mandatory", "mode": "sample"}, council=request.council
     )
@@ -337,11 +341,7 @@ def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> Http
 
 def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
     _require(request, PROGRAMME_EDITORS)
-    rule = ProgrammeRule.objects.filter(council=request.council, pk=rule_pk).select_related("programme").first()
-    if rule is None:
-        from django.http import Http404
-
-        raise Http404
+    rule = _rule(request, rule_pk)
     if request.method == "POST":
         try:
             programme.rule_delete(rule=rule)
@@ -374,11 +374,7 @@ class TimetableForm(forms.Form):
 
 def timetable_edit(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
     _require(request, PROGRAMME_EDITORS)
-    target = AuditProgramme.objects.filter(council=request.council, pk=programme_pk).first()
-    if target is None:
-        from django.http import Http404
-
-        raise Http404
+    target = _programme(request, programme_pk)
     initial = {f"month_{t.month}": str(t.template_id) for t in target.timetable.all()}
     form = TimetableForm(request.POST or None, initial=initial, council=request.council)
     if request.method == "POST" and form.is_valid():
