@@ -1,6 +1,7 @@
 """Create the four demo councils with teams, staff, catalogues and cases. Safe to run again."""
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 from django_scopes import scope
 
@@ -25,4 +26,9 @@ class Command(BaseCommand):
 
             reviews = load_reviews(council)
             self.stdout.write(f"{council.name}: {cases} cases, {reviews} reviews")
+        if connection.vendor == "postgresql":
+            # Tell the planner how big the tables now are: with the statistics of near-empty tables it
+            # picks nested loops that take seconds per query until autovacuum catches up.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
