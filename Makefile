@@ -1,8 +1,8 @@
 .PHONY: run test code bench
 
-# Set up and run the app on SQLite with demo data for the four councils.
+# Set up and run the app on SQLite with demo data for the four councils (DEBUG=1 for tracebacks).
 run:
-	scripts/run.sh
+	DJANGO_DEBUG=$(if $(DEBUG),true,false) scripts/run.sh
 
 # Set up and run the whole test suite against throwaway PostgreSQL and Redis.
 test:
@@ -12,6 +12,6 @@ test:
 bench:
 	scripts/bench.sh
 
-# The current two-factor code for a demo quality team or council admin account.
+# The current two-factor code for a demo account whose role requires two-factor authentication.
 code:
 	@.venv/bin/python manage.py demo_code $(EMAIL)

@@ -6,4 +6,4 @@ class AuditsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self) -> None:
-        from . import home  # noqa: F401  (registers the home page panels)
+        from . import home, pdf  # noqa: F401  (register the home page panels and the review PDF)

@@ -93,26 +93,28 @@ def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
                 continue
             if name.startswith("attempt_"):
                 continue
-            if name.startswith("due_date_") and name.endswith("_0"):
-                for i, part in enumerate(["18", "12", "2026"]):
-                    data[f"{name}_{i}"] = part
-            elif name.startswith(("due_date_", "description_", "owner_")) and not name.endswith("_0"):
-                continue
-            elif name.startswith("due_date_"):
-                for i, part in enumerate(["18", "12", "2026"]):
-                    data[f"{name}_{i}"] = part
-            elif choices:
+            if choices:
                 data[name] = choices[1] if len(choices) > 2 and name.startswith("rating_") else choices[0]
             elif name.startswith("evidence_"):
                 data[name] = SAMPLE_TEXT["evidence"]
             elif name == "feedback":
                 data[name] = SAMPLE_TEXT["feedback"]
-            elif name == "owner_0":
-                data[name] = "Allocated worker"
-            elif name == "description_0":
-                data[name] = "Update the care and support plan to reflect the outcomes agreed with the person."
             elif name.startswith("answer_") or name == "text":
                 data[name] = SAMPLE_TEXT["summary"]
+        if section.kind == "qa_plan":
+            due = timezone.localdate() + dt.timedelta(days=28)
+            data.update(
+                {
+                    "action-TOTAL_FORMS": "1",
+                    "action-INITIAL_FORMS": "0",
+                    "action-0-description": "Update the care and support plan to reflect the outcomes agreed with "
+                    "the person.",
+                    "action-0-owner": "Allocated worker",
+                    "action-0-due_date_0": str(due.day),
+                    "action-0-due_date_1": str(due.month),
+                    "action-0-due_date_2": str(due.year),
+                }
+            )
         state = next((s for s in fresh.section_states.all() if s.kind == section.kind), None)
         services.section_save(
             review=fresh, kind=section.kind, data=data, base_version=state.version if state else 0, by=by

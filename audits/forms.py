@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qaportal.fields import DateField
+from qaportal.fields import DateField, TextField
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
 from standards.models import ReviewKind, ReviewTemplate, TemplateVersion
@@ -104,10 +104,10 @@ class AuthoriseForm(forms.Form):
             ("return", _("Return it to the reviewer")),
         ],
     )
-    comments = forms.CharField(
+    comments = TextField(
         label=_("Comments"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        size="long",
         help_text=_("Optional when authorising. When returning, say what needs to change."),
     )
 
@@ -134,7 +134,7 @@ class DelegateForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("Reason"), size="medium", rows=3)
 
 
 class CaseSearchForm(forms.Form):

@@ -1,16 +1,22 @@
-"""A completed review as a tagged, accessible PDF for the case record (WeasyPrint)."""
+"""A review as a tagged, accessible PDF for the case record (WeasyPrint), made by a Celery worker."""
 
 from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from qaportal.documents import DocumentKind, Progress, register_document_kind
+from qaportal.models import Document
+from qaportal.pdf import html_to_pdf
+
+from . import selectors
 from .models import Review
+from .sections import sections_of
+
+REVIEW_PDF = "review-pdf"
 
 
-def review_pdf_bytes(review: Review, **context) -> bytes:
-    from weasyprint import HTML
-
+def review_pdf_bytes(review: Review) -> bytes:
     html = render_to_string(
         "audits/review_pdf.html",
         {
@@ -19,8 +25,19 @@ def review_pdf_bytes(review: Review, **context) -> bytes:
             "limited": False,
             "pdf": True,
             "generated_at": timezone.localtime(),
-            **context,
+            "sections": sections_of(review),
+            "ratings": {r.standard_id: r for r in review.ratings.all()},
+            "answers": {a.criterion_id: a for a in review.answers.all()},
+            "texts": {t.kind: t.text for t in review.texts.all()},
         },
     )
-    # PDF/UA: a structure tree, document language and title, so screen readers can use it.
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return html_to_pdf(html)
+
+
+def _render(document: Document, progress: Progress) -> tuple[bytes, str]:
+    review = selectors.review_in_council(council=document.council, pk=document.params["review_id"])
+    progress(10)
+    return review_pdf_bytes(review), f"review-{review.case.pin}-{review.pk}.pdf"
+
+
+register_document_kind(DocumentKind(name=REVIEW_PDF, queue="pdf", render=_render))

@@ -3,9 +3,7 @@ compliance. Called by the Celery tasks, the management command and the pages ali
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import random
 from dataclasses import dataclass, field
@@ -17,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from qaportal.calendar import first_working_day, last_working_day, month_start
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
+from qaportal.uploads import csv_rows
 
 from . import services
-from .calendar import first_working_day, last_working_day, month_start
 from .models import (
     AuditProgramme,
     Case,
@@ -226,15 +225,9 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
     checked first; if any is wrong nothing is applied, and each problem names its line."""
     result = SampleUpload()
     period = month_start(period)
-    try:
-        reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    except UnicodeDecodeError:
-        result.errors.append((1, _("The file must be a CSV file saved as UTF-8.")))
-        return result
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    if header[:2] != ["group_manager_email", "pin"]:
-        result.errors.append((1, _("The header row must be: group_manager_email, pin")))
-        return result
+    parsed, result.errors = csv_rows(
+        data, columns=["group_manager_email", "pin"], required=["group_manager_email", "pin"]
+    )
     managers = {
         email.lower(): user_id
         for email, user_id in Membership.objects.filter(council=council, role=Role.GROUP_MANAGER).values_list(
@@ -242,27 +235,28 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
         )
     }
     cases = dict(Case.objects.filter(council=council).values_list("pin", "pk"))
+    has_sample = set(
+        CaseSample.objects.filter(council=council, period=period).values_list("group_manager_id", flat=True)
+    )
     rows: dict[int, list[int]] = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
+    for line, row in parsed:
         problems = []
-        gm = managers.get(row.get("group_manager_email", "").lower())
+        gm = managers.get(row["group_manager_email"].lower())
         if gm is None:
-            problems.append(_("'%(e)s' is not a group manager in this council") % {"e": row.get("group_manager_email")})
-        case_id = cases.get(row.get("pin", ""))
+            problems.append(_("'%(e)s' is not a group manager in this council") % {"e": row["group_manager_email"]})
+        case_id = cases.get(row["pin"])
         if case_id is None:
-            problems.append(_("there is no case with PIN '%(pin)s'") % {"pin": row.get("pin", "")})
+            problems.append(_("there is no case with PIN '%(pin)s'") % {"pin": row["pin"]})
         if gm and case_id and case_id in rows.get(gm, []):
             problems.append(_("PIN %(pin)s appears twice for this group manager") % {"pin": row["pin"]})
-        if gm and CaseSample.objects.filter(council=council, period=period, group_manager_id=gm).exists():
+        if gm and gm in has_sample:
             problems.append(_("this group manager already has a sample for %(m)s") % {"m": period.strftime("%B %Y")})
         if problems:
-            message = "; ".join(problems)
+            message = "; ".join(str(p) for p in problems)
             result.errors.append((line, message[0].upper() + message[1:] + "."))
         else:
             rows.setdefault(gm, []).append(case_id)
+    result.errors.sort()
     if result.errors:
         return result
     if not rows:
@@ -321,8 +315,17 @@ def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
 def expected_allocate(*, expected: ExpectedReview, case: Case, by: User, delegate: User | None = None) -> Review:
     """Allocate a case (from the sample, or the person's own choice) to an expected review. The peer,
     role and look-back rules are the same as for any review."""
-    if expected.review_id and expected.review.status != Review.Status.CANCELLED:
-        raise ValidationError(_("This review has already been allocated."))
+    # Re-read under a lock: two group managers (or two tabs) allocating the same expected review at
+    # once are serialised, and the second is told it is already allocated.
+    current = (
+        ExpectedReview.objects.select_for_update(of=("self",))
+        .select_related("review__case")
+        .get(council=expected.council, pk=expected.pk)
+    )
+    if current.review_id and current.review.status != Review.Status.CANCELLED:
+        raise ValidationError(
+            _("This review has already been allocated (PIN %(pin)s).") % {"pin": current.review.case.pin}
+        )
     if delegate is not None:
         from . import rules
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qaportal.calendar import add_months, parse_month
 from qaportal.models import Membership, User
 from qaportal.permissions import has_any_role
 from qaportal.roles import Role, TeamKind
 from standards.models import ReviewKind
 
 from . import programme
-from .calendar import month_start
 from .forms import CasePinField
 from .models import AuditProgramme, Case, ExpectedReview, ProgrammeRule, ProgrammeRun
 from .permissions import OVERSIGHT_ROLES
@@ -29,10 +29,7 @@ PROGRAMME_EDITORS = [Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER]
 
 
 def _period(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        return month_start(timezone.localdate())
+    return parse_month(request.GET.get("month"), default=timezone.localdate())
 
 
 def _rule(request: HttpRequest, pk: int) -> ProgrammeRule:
@@ -132,7 +129,6 @@ def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
 
 
 def _shift(period: dt.date, months: int) -> dt.date:
-    from .calendar import add_months
 
     return add_months(period, months)
 
@@ -181,10 +177,13 @@ class SampleUploadForm(forms.Form):
     )
 
     def clean_month(self):
-        try:
-            return dt.date.fromisoformat(self.cleaned_data["month"].strip() + "-01")
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter the month as year and month, for example 2026-12")) from exc
+        today = timezone.localdate()
+        month = parse_month(self.cleaned_data["month"], default=dt.date(1, 1, 1))
+        if month.year == 1 or abs(month.year - today.year) > 1:
+            raise forms.ValidationError(
+                _("Enter a month within a year of today as year and month, for example %(m)s") % {"m": f"{today:%Y-%m}"}
+            )
+        return month
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from qaportal.models import Council, Membership, User
+from qaportal.models import Council, Document, Membership, User
 from qaportal.roles import Role
 from standards.models import Criterion, Standard
 
@@ -108,3 +108,18 @@ def case_by_pin(*, council: Council, pin: str) -> Case | None:
 
 def case_reviews(*, case: Case) -> QuerySet[Review]:
     return _review_base(case.council).filter(case=case).order_by("-created_at")
+
+
+def review_pdf_key(review: Review) -> str:
+    """What a PDF of the review shows, as a key: it changes with every recorded change or event, so a
+    PDF made earlier is reused only while nothing in the review has changed since."""
+    last_change = review.changes.aggregate(m=Max("pk"))["m"] or 0
+    last_event = review.events.aggregate(m=Max("pk"))["m"] or 0
+    return f"review:{review.pk}:{review.status}:{last_event}:{last_change}"
+
+
+def review_pdf_document(*, review: Review, pk: int) -> Document | None:
+    """A PDF run made of this review; runs of other reviews (or councils) are not found."""
+    return Document.objects.filter(
+        council=review.council, pk=pk, kind="review-pdf", params__review_id=review.pk
+    ).first()

@@ -7,15 +7,17 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qaportal.calendar import last_working_day
 from qaportal.models import Council, User
+from qaportal.text import problem_in_text
 from standards.models import ReviewKind, ReviewTemplate
 from standards.selectors import current_version
 
-from . import permissions, rules
-from .calendar import last_working_day
+from . import permissions, rules, selectors
 from .models import Case, Escalation, Review, ReviewChange, ReviewEvent, SectionDraft, SectionState
 from .sections import section_of, sections_of
 
@@ -31,22 +33,39 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _transition(review: Review, action: str, to: str, by: User | None, reason: str = "") -> None:
-    if review.status not in TRANSITIONS[action]:
+def _locked(review: Review) -> Review:
+    """The review as it stands now, its row locked until the transaction ends. Every change of
+    status is decided on this copy, never on one read before the lock: two people acting at once
+    are serialised, and the second sees what the first did."""
+    return Review.objects.select_for_update().get(council=review.council, pk=review.pk)
+
+
+def _transition(review: Review, action: str, to: str, by: User | None, reason: str = "", **fields) -> Review:
+    """Move the review to `to` if its current status allows `action`; record who, when and why.
+
+    Must run inside a transaction. `review` is updated in place to match the saved row."""
+    current = _locked(review)
+    if current.status not in TRANSITIONS[action]:
+        review.status = current.status
         raise ValidationError(
-            _("This review is %(status)s, so it cannot be %(action)s.")
-            % {"status": review.get_status_display().lower(), "action": _ACTION_WORDS[action]}
+            _("This review is now %(status)s, so it cannot be %(action)s.")
+            % {"status": current.get_status_display().lower(), "action": _ACTION_WORDS[action]}
         )
     ReviewEvent.objects.create(
         council=review.council,
         review=review,
         by=by,
         action=action,
-        from_status=review.status,
+        from_status=current.status,
         to_status=to,
         reason=reason,
     )
-    review.status = to
+    for target in (current, review):
+        target.status = to
+        for name, value in fields.items():
+            setattr(target, name, value)
+    current.save(update_fields=["status", *fields])
+    return review
 
 
 _ACTION_WORDS = {
@@ -81,6 +100,9 @@ def review_allocate(
         raise ValidationError(_("%(t)s has no version in use for new reviews.") % {"t": template})
     if case.council_id != council.pk or template.council_id != council.pk:
         raise ValidationError(_("The case and template must belong to this council."))
+    # Lock the case: two allocations of one case at once are serialised, so the look-back rule
+    # below sees the other's review and refuses the second with its usual explanation.
+    Case.objects.select_for_update().filter(council=council, pk=case.pk).first()
     rules.check_new_review(case=case, version=version, reviewer=reviewer, kind=kind)
     period = (period or timezone.localdate()).replace(day=1)
     review = Review.objects.create(
@@ -143,6 +165,15 @@ class SectionConflict(Exception):
         self.state = state
 
 
+class ReviewClosed(Exception):
+    """The review was submitted (or cancelled) after the person opened the section: nothing is saved,
+    and what they typed is kept aside."""
+
+    def __init__(self, review: Review):
+        super().__init__(f"review is {review.status}")
+        self.review = review
+
+
 def section_save(*, review: Review, kind: str, data, base_version: int, by: User):
     """Save one section. Returns the bound form: invalid forms come back with errors, nothing saved.
 
@@ -158,23 +189,37 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
     if not form.is_valid():
         return form
     with transaction.atomic():
-        # Lock the review row: saves of one review are serialised, so the version check is exact.
-        Review.objects.select_for_update().filter(pk=review.pk).first()
+        # Lock the review row: saves of one review are serialised, so the version check is exact,
+        # and a review submitted a moment ago is seen as submitted.
+        current = _locked(review)
+        closed = not current.is_open
         state, _created = SectionState.objects.get_or_create(council=review.council, review=review, kind=kind)
         conflict = state.version != base_version
-        if not conflict:
+        if not (conflict or closed):
             _apply_section(review, section, form, state, by)
+    if closed:
+        review.status = current.status
+        _keep_aside(review, kind, data, base_version, by)
+        raise ReviewClosed(current)
     if conflict:
-        # Kept outside the transaction above, so the person's input survives the refusal.
-        SectionDraft.objects.update_or_create(
-            council=review.council,
-            review=review,
-            kind=kind,
-            user=by,
-            defaults={"data": _plain(data), "base_version": base_version, "source": SectionDraft.Source.CONFLICT},
-        )
+        _keep_aside(review, kind, data, base_version, by)
         raise SectionConflict(state)
     return form
+
+
+def _keep_aside(review: Review, kind: str, data, base_version: int, by: User) -> None:
+    # Kept outside the save's transaction, so the person's input survives the refusal.
+    SectionDraft.objects.update_or_create(
+        council=review.council,
+        review=review,
+        kind=kind,
+        user=by,
+        defaults={
+            "data": _plain(data),
+            "base_version": max(base_version, 0),
+            "source": SectionDraft.Source.CONFLICT,
+        },
+    )
 
 
 def _apply_section(review: Review, section, form, state: SectionState, by: User) -> None:
@@ -198,10 +243,13 @@ def _apply_section(review: Review, section, form, state: SectionState, by: User)
     SectionDraft.objects.filter(council=review.council, review=review, kind=section.kind, user=by).delete()
     if review.status in TRANSITIONS["start"]:
         _transition(
-            review, "start", S.IN_PROGRESS, by, _("Amending after return") if review.status == S.RETURNED else ""
+            review,
+            "start",
+            S.IN_PROGRESS,
+            by,
+            _("Amending after return") if review.status == S.RETURNED else "",
+            started_at=review.started_at or timezone.now(),
         )
-        review.started_at = review.started_at or timezone.now()
-        review.save(update_fields=["status", "started_at"])
 
 
 def _plain(data) -> dict:
@@ -212,17 +260,46 @@ def _plain(data) -> dict:
     }
 
 
+AUTOSAVE_MAX_CHARS = 200_000
+AUTOSAVE_MAX_FIELDS = 500
+
+
+def querydict_from(data: dict) -> QueryDict:
+    """Kept input (a draft, or a post kept through sign-in) as the QueryDict a form is bound to."""
+    qd = QueryDict(mutable=True)
+    for key, value in data.items():
+        qd.setlist(str(key), [str(v) for v in (value if isinstance(value, list) else [value])])
+    return qd
+
+
+def _check_draft(review: Review, kind: str, data: dict) -> None:
+    """Refuse, with a reason, input that could not be kept or shown again: too much of it, characters
+    the database cannot store, or a shape the section's form cannot be built from."""
+    if len(data) > AUTOSAVE_MAX_FIELDS or sum(len(v) for values in data.values() for v in values) > AUTOSAVE_MAX_CHARS:
+        raise ValidationError(_("Too much text to keep as a draft: use Save."))
+    if any(problem_in_text(v) or problem_in_text(key) for key, values in data.items() for v in values):
+        raise ValidationError(_("The draft holds control characters that cannot be kept: remove them and save."))
+    section = section_of(review, kind)
+    if section is None or not section.reviewer_completes:
+        raise ValidationError(_("This section is not completed by the reviewer."))
+    try:
+        section.form(querydict_from(data)).is_valid()
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise ValidationError(_("This input cannot be kept as a draft: use Save.")) from exc
+
+
 @transaction.atomic
 def section_autosave(*, review: Review, kind: str, data: dict, base_version: int, by: User) -> SectionDraft:
     """Keep unsaved input aside — never in the live record — until the person saves the section."""
     if not permissions.can_edit_review(by, review):
         raise PermissionDenied
+    _check_draft(review, kind, data)
     draft, _ = SectionDraft.objects.update_or_create(
         council=review.council,
         review=review,
         kind=kind,
         user=by,
-        defaults={"data": data, "base_version": base_version, "source": SectionDraft.Source.AUTOSAVE},
+        defaults={"data": data, "base_version": max(base_version, 0), "source": SectionDraft.Source.AUTOSAVE},
     )
     return draft
 
@@ -244,12 +321,13 @@ def submit_problems(review: Review) -> list[tuple[str, str, str]]:
 def review_submit(*, review: Review, by: User) -> Review:
     if not permissions.can_submit_review(by, review):
         raise PermissionDenied(_("Only the reviewer or their delegate can submit this review."))
-    problems = submit_problems(review)
+    # Lock first, then check the answers as they stand now, not as they were when the page was read:
+    # a save finishing in another tab cannot slip between the check and the submission.
+    _locked(review)
+    problems = submit_problems(selectors.review_in_council(council=review.council, pk=review.pk))
     if problems:
         raise ValidationError([message for _kind, _anchor, message in problems])
-    _transition(review, "submit", S.SUBMITTED, by)
-    review.submitted_at = timezone.now()
-    review.save(update_fields=["status", "submitted_at"])
+    _transition(review, "submit", S.SUBMITTED, by, submitted_at=timezone.now())
     from .tasks import notify_review_submitted
 
     if review.template_version.requires_authorisation:
@@ -263,9 +341,16 @@ def review_authorise(*, review: Review, by: User, comments: str = "") -> Review:
         raise PermissionDenied(
             _("Only a group manager over the case's team can authorise this review, and never their own.")
         )
-    _transition(review, "authorise", S.AUTHORISED, by, comments)
-    review.authorised_at, review.authorised_by, review.authoriser_comments = timezone.now(), by, comments.strip()
-    review.save(update_fields=["status", "authorised_at", "authorised_by", "authoriser_comments"])
+    _transition(
+        review,
+        "authorise",
+        S.AUTHORISED,
+        by,
+        comments,
+        authorised_at=timezone.now(),
+        authorised_by=by,
+        authoriser_comments=comments.strip(),
+    )
     return review
 
 
@@ -276,7 +361,6 @@ def review_return(*, review: Review, by: User, reason: str) -> Review:
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the reviewer needs to change")})
     _transition(review, "return", S.RETURNED, by, reason.strip())
-    review.save(update_fields=["status"])
     from .tasks import notify_review_returned
 
     transaction.on_commit(lambda: notify_review_returned.delay(review.council_id, review.pk))
@@ -290,7 +374,6 @@ def review_cancel(*, review: Review, by: User, reason: str) -> Review:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the review is cancelled, for example reallocated")})
     _transition(review, "cancel", S.CANCELLED, by, reason.strip())
-    review.save(update_fields=["status"])
     return review
 
 

@@ -13,11 +13,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from qaportal.calendar import working_days_between
 from qaportal.models import Council, User
 from qaportal.roles import Role
 from qaportal.tasks import CouncilTask
 
-from .calendar import working_days_between
 from .models import CaseSample, Escalation, ExpectedReview, Notification, Review, SampleCase
 
 logger = logging.getLogger(__name__)

@@ -11,6 +11,12 @@ urlpatterns = [
     path("reviews/<int:review_pk>/", views.review_overview, name="review"),
     path("reviews/<int:review_pk>/view/", views.review_view, name="review_view"),
     path("reviews/<int:review_pk>/pdf/", views.review_pdf, name="review_pdf"),
+    path("reviews/<int:review_pk>/pdf/<int:document_pk>/", views.review_pdf_status, name="review_pdf_status"),
+    path(
+        "reviews/<int:review_pk>/pdf/<int:document_pk>/download/",
+        views.review_pdf_download,
+        name="review_pdf_download",
+    ),
     path("reviews/<int:review_pk>/history/", views.review_history, name="review_history"),
     path("reviews/<int:review_pk>/submit/", views.review_submit, name="submit"),
     path("reviews/<int:review_pk>/authorise/", views.authorise, name="authorise"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +12,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qaportal import documents
 from qaportal.middleware import pop_pending_post
+from qaportal.models import Document
 
 from . import permissions, selectors, services
 from .forms import AllocateForm, AuthoriseForm, CaseSearchForm, DelegateForm, ReasonForm, StartOwnForm
 from .models import Escalation, SectionDraft
+from .pdf import REVIEW_PDF
 from .sections import section_of, sections_of
 
 
@@ -91,10 +94,24 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
             form.is_valid()
             conflict = exc.state
             version = exc.state.version
+        except services.ReviewClosed as exc:
+            messages.error(
+                request,
+                _(
+                    "This review was %(status)s before your changes were saved, so it can no longer be changed. "
+                    "What you typed has been kept: ask the group manager to return the review if it needs to change."
+                )
+                % {"status": exc.review.get_status_display().lower()},
+            )
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
         else:
             if form.is_valid():
                 if "add_action" in request.POST:
-                    return redirect(f"{request.path}?extra=1#id_description_{len(review.qa_actions.all())}")
+                    added = len(review.qa_actions.all())
+                    return redirect(f"{request.path}?add=1#id_action-{added}-description")
+                if any(key.endswith("-DELETE") for key in request.POST):
+                    messages.success(request, _("Action removed."))
+                    return redirect(request.path)
                 messages.success(request, _("%(section)s saved.") % {"section": section.title})
                 if "save_and_continue" in request.POST:
                     following = _next_section(review, kind)
@@ -107,11 +124,14 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
         pending = pop_pending_post(request)
         draft = SectionDraft.objects.filter(council=review.council, review=review, kind=kind, user=request.user).first()
         if pending is not None:
-            form = section.form(pending)
+            form = section.form(pending.data)
             form.is_valid()
-            notice = _("You were signed out before this page was saved. What you typed is below: check it and save it.")
+            notice = _(
+                "This is input you typed before you were signed out, at %(time)s. It has not been saved: "
+                "check it and save it, or leave the page to discard it."
+            ) % {"time": date_format(timezone.localtime(pending.typed_at), "j F Y, H:i")}
         elif draft is not None:
-            form = section.form(_querydict(draft.data))
+            form = section.form(services.querydict_from(draft.data))
             form.is_valid()
             notice = (
                 _(
@@ -122,8 +142,8 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
                 else _("Your unsaved changes from %(time)s have been restored. Save them to keep them.")
                 % {"time": date_format(timezone.localtime(draft.saved_at), "j F Y, H:i")}
             )
-        elif kind == "qa_plan" and request.GET.get("extra"):
-            form = section.form(extra=2)
+        elif kind == "qa_plan" and request.GET.get("add"):
+            form = section.form(extra=1)
         else:
             form = section.form()
     return render(
@@ -148,19 +168,13 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
 
 
 def _int(value) -> int:
+    """A section version from the form; anything that is not one (text, a huge number) is -1, which
+    never matches, so the save is treated as a conflict and the input kept."""
     try:
-        return int(value)
+        number = int(str(value)[:12])
     except (TypeError, ValueError):
         return -1
-
-
-def _querydict(data: dict):
-    from django.http import QueryDict
-
-    qd = QueryDict(mutable=True)
-    for key, value in data.items():
-        qd.setlist(key, value if isinstance(value, list) else [value])
-    return qd
+    return number if 0 <= number < 2**31 else -1
 
 
 def _next_section(review, kind: str):
@@ -177,11 +191,12 @@ def section_autosave(request: HttpRequest, council_slug: str, review_pk: int, ki
     if section_of(review, kind) is None:
         raise Http404
     data = {k: request.POST.getlist(k) for k in request.POST if k not in {"csrfmiddlewaretoken"}}
-    if sum(len(v) for values in data.values() for v in values) > 200_000:
-        return JsonResponse({"error": _("Too much text to autosave; use Save.")}, status=413)
-    draft = services.section_autosave(
-        review=review, kind=kind, data=data, base_version=_int(request.POST.get("section_version")), by=request.user
-    )
+    try:
+        draft = services.section_autosave(
+            review=review, kind=kind, data=data, base_version=_int(request.POST.get("section_version")), by=request.user
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
     return JsonResponse({"saved_at": timezone.localtime(draft.saved_at).strftime("%H:%M")})
 
 
@@ -241,16 +256,58 @@ def _review_context(review, user) -> dict:
 
 
 def review_pdf(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
-    from .pdf import review_pdf_bytes
-
+    """The review's PDF: downloaded at once when the current version has been made; otherwise made by
+    the PDF worker while a page shows its progress."""
     review = _review(request, review_pk)
     if not permissions.can_download_pdf(request.user, review):
         raise PermissionDenied(_("You cannot download this review."))
-    response = HttpResponse(
-        review_pdf_bytes(review, **_review_context(review, request.user)), content_type="application/pdf"
+    document = documents.document_request(
+        council=request.council,
+        kind=REVIEW_PDF,
+        key=selectors.review_pdf_key(review),
+        title=f"{review.template_version.template} of PIN {review.case.pin}",
+        params={"review_id": review.pk},
+        by=request.user,
     )
-    response["Content-Disposition"] = f'attachment; filename="review-{review.case.pin}-{review.pk}.pdf"'
-    return response
+    if document.status == Document.Status.DONE:
+        return _pdf_file(document)
+    return redirect("audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk)
+
+
+def _review_document(request: HttpRequest, review, document_pk: int) -> Document:
+    if not permissions.can_download_pdf(request.user, review):
+        raise PermissionDenied(_("You cannot download this review."))
+    document = selectors.review_pdf_document(review=review, pk=document_pk)
+    if document is None:
+        raise Http404("No such PDF of this review.")
+    return document
+
+
+def review_pdf_status(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    document = _review_document(request, review, document_pk)
+    if request.method == "POST":
+        document = documents.document_retry(document=document)
+        return redirect(
+            "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
+        )
+    return render(request, "audits/review_pdf_wait.html", {"review": review, "document": document})
+
+
+def review_pdf_download(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    document = _review_document(request, review, document_pk)
+    if document.status != Document.Status.DONE:
+        return redirect(
+            "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
+        )
+    return _pdf_file(document)
+
+
+def _pdf_file(document: Document) -> FileResponse:
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
 
 
 def review_history(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:

@@ -1,11 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qaportal.fields import DateField
+from qaportal.fields import DateField, OneLineField, TextField
 
 from .models import Contacted, PublicFeedback
-
-MAX_TEXT = 5000
 
 
 class HoneypotMixin(forms.Form):
@@ -39,18 +37,18 @@ class PublicFeedbackForm(HoneypotMixin):
         widget=forms.RadioSelect,
         choices=[("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))],
     )
-    feedback = forms.CharField(
+    feedback = TextField(
         label=_("Tell us about your experience"),
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        size="long",
+        rows=8,
         help_text=_("What went well, and what could have been better?"),
         error_messages={
             "required": _("Tell us about your experience"),
-            "max_length": _("Your feedback must be %(limit_value)d characters or fewer"),
+            "max_length": _("Your feedback must be %(limit_value)s characters or fewer"),
         },
     )
-    name = forms.CharField(label=_("Your name (optional)"), max_length=120, required=False)
-    contact = forms.CharField(
+    name = OneLineField(label=_("Your name (optional)"), max_length=120, required=False)
+    contact = OneLineField(
         label=_("Phone number or email address (optional)"),
         max_length=200,
         required=False,
@@ -85,15 +83,15 @@ class EasyReadFeedbackForm(PublicFeedbackForm):
 
 
 class ComplaintForm(forms.Form):
-    summary = forms.CharField(
+    summary = TextField(
         label=_("What is the complaint about?"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        size="long",
         help_text=_("Use the person's words where you can."),
     )
 
 
 class SharedForm(forms.Form):
     shared_at = DateField(label=_("When was it shared?"))
-    shared_how = forms.CharField(
+    shared_how = OneLineField(
         label=_("How was it shared?"), max_length=200, help_text=_("For example, Practice Week or a training session")
     )

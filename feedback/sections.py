@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.sections import Change, Problem, Section
-from qaportal.fields import DateField
+from qaportal.fields import DateField, OneLineField, TextField
 from qaportal.models import User
 from standards.models import SectionKind
 
@@ -44,14 +44,12 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    attempt_note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=500)
+    attempt_note = OneLineField(label=gettext_lazy("Note (optional)"), required=False, max_length=500)
 
     given_by = forms.ChoiceField(
         label=gettext_lazy("Who gave feedback?"), choices=Contacted.choices, widget=forms.RadioSelect, required=False
     )
-    feedback = forms.CharField(
-        label=gettext_lazy("Their feedback, in their words"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    feedback = TextField(label=gettext_lazy("Their feedback, in their words"), required=False, size="long", rows=6)
     anonymous = forms.BooleanField(label=gettext_lazy("They asked for their feedback to be anonymous"), required=False)
     no_contact_reason = forms.ChoiceField(
         label=gettext_lazy("If there is no feedback, why not?"),
@@ -59,10 +57,11 @@ class FeedbackForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    no_contact_detail = forms.CharField(
+    no_contact_detail = TextField(
         label=gettext_lazy("Explain why"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        size="medium",
+        rows=3,
         help_text=gettext_lazy("Needed when there is no feedback."),
     )
 

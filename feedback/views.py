@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import io
 
 from django.conf import settings
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.selectors import review_in_council
+from qaportal.calendar import parse_month
 from qaportal.middleware import public
+from qaportal.net import client_ip
 
 from . import permissions, selectors, services
 from .forms import ComplaintForm, EasyReadFeedbackForm, PublicFeedbackForm, SharedForm
@@ -27,17 +28,9 @@ from .models import FeedbackLink, PublicFeedback
 SUBMISSIONS_PER_MINUTE = 10
 
 
-def _client_address(request: HttpRequest) -> str:
-    if settings.QAPORTAL_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_limit(request: HttpRequest) -> bool:
     """Allow ten submissions a minute from one address; people are never asked to solve puzzles."""
-    key = f"public-feedback:{_client_address(request)}"
+    key = f"public-feedback:{client_ip(request)}"
     cache.add(key, 0, timeout=60)
     try:
         return cache.incr(key) > SUBMISSIONS_PER_MINUTE
@@ -290,10 +283,7 @@ def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int
 
 def coverage(request: HttpRequest, council_slug: str) -> HttpResponse:
     _require_team(request)
-    try:
-        month = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        month = timezone.localdate().replace(day=1)
+    month = parse_month(request.GET.get("month"), default=timezone.localdate())
     return render(
         request,
         "feedback/coverage.html",

@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .text import normalise, problem_in_text, validate_one_line
+
 
 class DateInputWidget(forms.MultiWidget):
     """The GOV.UK date input: separate day, month and year boxes."""
@@ -50,3 +52,58 @@ class DateField(forms.MultiValueField):
             return dt.date(year, month, day)
         except ValueError as exc:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+# How much text each kind of free-text box takes. Generous for what people write (a PSR's evidence
+# for one standard is a few paragraphs), small enough that a review and its PDF stay quick to show.
+TEXT_LIMITS = {
+    "short": 500,  # a note, a reason
+    "medium": 2_000,  # a comment, a QA plan action
+    "long": 5_000,  # evidence for a rating, the person's feedback, an escalation
+    "very_long": 10_000,  # a reviewer's summary, guidance in the catalogue
+}
+
+
+class OneLineField(forms.CharField):
+    """A name or title: one line, NFC-normalised, no control or invisible formatting characters."""
+
+    default_error_messages = {
+        "max_length": _("This must be %(limit_value)s characters or fewer (it has %(show_value)s)"),
+    }
+
+    def __init__(self, *, max_length: int = 160, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators.append(validate_one_line)
+
+    def to_python(self, value):
+        return normalise(super().to_python(value))
+
+
+class TextField(forms.CharField):
+    """Free text in a textarea with the GOV.UK character count: several lines, up to a limit."""
+
+    widget = forms.Textarea
+    default_error_messages = {
+        "max_length": _("This must be %(limit_value)s characters or fewer (it has %(show_value)s)"),
+    }
+
+    def __init__(self, *, size: str = "long", rows: int = 5, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=TEXT_LIMITS[size], **kwargs)
+        self.validators.append(_validate_text)
+
+    def widget_attrs(self, widget):
+        # The character count tells people when they are over; a maxlength attribute would cut pasted
+        # text short without a word (GOV.UK guidance).
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    def to_python(self, value):
+        return normalise(super().to_python(value))
+
+
+def _validate_text(value: str) -> None:
+    problem = problem_in_text(value)
+    if problem:
+        raise forms.ValidationError(problem, code="control")

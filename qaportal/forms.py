@@ -1,14 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .fields import OneLineField
 from .models import Council, Team
 from .roles import Profession, Role, TeamKind
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Team name"), max_length=120)
+    name = OneLineField(label=_("Team name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind of team"), choices=TeamKind.choices, widget=forms.RadioSelect)
-    service = forms.CharField(
+    service = OneLineField(
         label=_("Service or area"), max_length=120, required=False, help_text=_("For example, North Derbyshire.")
     )
 
@@ -37,8 +38,8 @@ class RoleFieldsMixin(forms.Form):
 
 
 class PersonForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = OneLineField(label=_("First name"), max_length=150)
+    last_name = OneLineField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
         label=_("Work email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),

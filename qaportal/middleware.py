@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django_scopes import scope
 
 from .models import Council
@@ -35,11 +40,11 @@ class CouncilMiddleware:
                 return self.get_response(request)
 
         is_public = getattr(match.func, "qaportal_public", False)
-        if not request.user.is_authenticated and not is_public:
-            if request.method == "POST":
-                _keep_pending_post(request)
-            return redirect_to_login(request.get_full_path())
         council = Council.objects.filter(slug=slug, is_active=True).first()
+        if not request.user.is_authenticated and not is_public:
+            if request.method == "POST" and council is not None:
+                _keep_pending_post(request, match)
+            return redirect_to_login(request.get_full_path())
         if council is None:
             raise Http404("No such council.")
         if not is_public and not can_enter_council(request.user, council):
@@ -89,31 +94,45 @@ class RequireMFAMiddleware:
         return name.startswith(_MFA_EXEMPT_PREFIXES) or name in _MFA_EXEMPT_NAMES
 
 
-PENDING_POSTS = "qaportal_pending_posts"
+PENDING_POST = "qaportal_pending_post"
+# Enough for the longest section of a review form; a session never holds more than this.
+PENDING_POST_MAX_CHARS = 100_000
 
 
-def _keep_pending_post(request: HttpRequest) -> None:
-    """A form posted after the session expired is kept, so the page can show it again after sign-in.
+def _keep_pending_post(request: HttpRequest, match) -> None:
+    """Keep a form posted after the session expired, so its page can offer it again after sign-in.
 
-    Only the newest post per page is kept, and nothing is saved until the person saves it again."""
-    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-    if sum(len(v) for values in data.values() for v in values) > 500_000:
+    Only a post that passes the CSRF check is kept — it was typed on our own page in this browser,
+    not planted by another site — and only one, of bounded size, per browser session. Nothing is
+    saved until the person checks it and saves it again."""
+    if getattr(match.func, "csrf_exempt", False):
         return
-    pending = request.session.get(PENDING_POSTS, {})
-    pending[request.path] = data
-    request.session[PENDING_POSTS] = pending
+    rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, match.func, match.args, match.kwargs)
+    if rejected is not None:
+        return
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    if sum(len(key) + sum(len(v) for v in values) for key, values in data.items()) > PENDING_POST_MAX_CHARS:
+        return
+    request.session[PENDING_POST] = {"path": request.path, "data": data, "at": timezone.now().isoformat()}
 
 
-def pop_pending_post(request: HttpRequest):
-    """The input posted to this page while signed out, as a QueryDict, or None."""
-    from django.http import QueryDict
+@dataclass(frozen=True)
+class PendingPost:
+    data: QueryDict
+    typed_at: dt.datetime
 
-    pending = request.session.get(PENDING_POSTS) or {}
-    data = pending.pop(request.path, None)
-    if data is None:
+
+def pop_pending_post(request: HttpRequest) -> PendingPost | None:
+    """The input posted to this page while signed out, or None. Given back once."""
+    pending = request.session.get(PENDING_POST)
+    if not isinstance(pending, dict) or pending.get("path") != request.path:
         return None
-    request.session[PENDING_POSTS] = pending
+    del request.session[PENDING_POST]
     qd = QueryDict(mutable=True)
-    for key, values in data.items():
-        qd.setlist(key, values)
-    return qd
+    for key, values in (pending.get("data") or {}).items():
+        qd.setlist(key, [str(v) for v in values])
+    try:
+        typed_at = dt.datetime.fromisoformat(pending.get("at", ""))
+    except ValueError:
+        typed_at = timezone.now()
+    return PendingPost(data=qd, typed_at=typed_at)

@@ -1,19 +1,20 @@
 """Tenancy (Council) and people (User, Team, Membership)."""
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .roles import Profession, Role, TeamKind
+from .roles import Profession, Role, TeamKind, default_mfa_roles
 
 RESERVED_SLUGS = {"accounts", "accessibility", "healthz", "platform-admin", "f", "static", "media"}
 
 
 def validate_council_slug(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value in RESERVED_SLUGS:
         raise ValidationError(_("%(slug)s is used by the service itself; choose another."), params={"slug": value})
 
@@ -43,6 +44,10 @@ class Council(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("Send reminders this many working days before a review is due."),
+    )
+    mfa_required_roles = models.JSONField(
+        default=default_mfa_roles,
+        help_text=_("People holding any of these roles here must sign in with two-factor authentication."),
     )
     is_active = models.BooleanField(default=True)
 
@@ -148,3 +153,98 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" ({self.team})" if self.team_id else ""
         return f"{self.user} — {self.get_role_display()}{where}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A council's invitation to someone who already has a QA Portal account elsewhere.
+
+    Their account is theirs, not the council's: a council admin cannot take a person from another
+    council (or change their name, email or sign-in) by typing their email address. The person
+    sees the invitation when they sign in and accepts or declines it; only then do they get the role."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for them to accept")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    profession = models.CharField(max_length=40, choices=Profession.choices, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "user", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} to {self.council} as {self.get_role_display()}"
+
+
+class Document(models.Model):
+    """A generated file — a review's PDF, a report — made by a Celery task, kept with who asked for it.
+
+    `key` names what the file shows (for a review, its id and latest change), so asking again for the
+    same thing joins the run under way or reuses the finished file instead of rendering it twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    file = models.FileField(upload_to="documents/", blank=True, max_length=300)
+    filename = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # While one run of a document is under way, a second request joins it.
+            models.UniqueConstraint(
+                fields=["council", "kind", "key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_run_per_document",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""), name="done_document_has_a_file"
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "kind", "key", "status"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -14,4 +14,5 @@ urlpatterns = [
     path("people/<int:person_pk>/", views.person_detail, name="person_detail"),
     path("people/<int:person_pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:person_pk>/roles/<int:membership_pk>/remove/", views.role_remove, name="role_remove"),
+    path("invitations/<int:invitation_pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
 ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
 from .models import Council, Membership, User
 from .roles import Role
@@ -40,11 +39,12 @@ def can_manage_people(user: User, council: Council) -> bool:
 
 
 def must_have_mfa(user: User) -> bool:
-    """Council admins, the quality team and platform superusers must use two-factor authentication."""
+    """Platform superusers, and anyone holding a role that one of their councils requires two-factor
+    authentication for (by default every role that reads other people's reviews or the public's
+    details, and council admins)."""
     if user.is_superuser:
         return True
-    from django_scopes import scopes_disabled
-
     # Deliberately across councils: the rule follows the person, wherever they hold the role.
     with scopes_disabled():
-        return Membership.objects.filter(user=user, role__in=settings.QAPORTAL_MFA_REQUIRED_ROLES).exists()
+        held = Membership.objects.filter(user=user).values_list("role", "council__mfa_required_roles")
+        return any(role in (required or []) for role, required in held)

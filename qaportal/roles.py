@@ -57,3 +57,20 @@ CASE_ROLES = {
     Role.MODERATOR,
     Role.DIRECTOR,
 }
+
+
+# Roles that read other people's reviews, or the public's names and contact details, or manage
+# people: they sign in with two-factor authentication. A council may require it of more roles
+# (Council.mfa_required_roles); this is the safe default every council starts with.
+MFA_REQUIRED_BY_DEFAULT = [
+    Role.COUNCIL_ADMIN,
+    Role.QUALITY_TEAM,
+    Role.PRINCIPAL_SOCIAL_WORKER,
+    Role.DIRECTOR,
+    Role.MODERATOR,
+    Role.GROUP_MANAGER,
+]
+
+
+def default_mfa_roles() -> list[str]:
+    return [str(role) for role in MFA_REQUIRED_BY_DEFAULT]

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from .models import Council, Membership, Team, User
+from .models import Council, Invitation, Membership, Team, User
 from .roles import Role
 
 
@@ -72,3 +72,36 @@ def teams_over(*, council: Council, user: User) -> QuerySet[Team]:
 
 def memberships_of(*, council: Council, user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(council=council, user=user).select_related("team")
+
+
+def pending_invitations(*, council: Council) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(council=council, status=Invitation.Status.PENDING).select_related(
+        "user", "team", "invited_by"
+    )
+
+
+def invitation_in_council(*, council: Council, pk: int) -> Invitation:
+    invitation = pending_invitations(council=council).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitations_for_user(*, user: User) -> list[Invitation]:
+    """The person's own open invitations, from any council."""
+    # Deliberately across councils: they are the person's to answer, wherever they come from.
+    with scopes_disabled():
+        return list(
+            Invitation.objects.filter(user=user, status=Invitation.Status.PENDING)
+            .select_related("council", "team", "invited_by")
+            .order_by("-created_at")
+        )
+
+
+def invitation_for_user(*, user: User, token: str) -> Invitation:
+    """The person's own invitation with this token; anyone else's is a 404."""
+    with scopes_disabled():
+        invitation = Invitation.objects.filter(user=user, token=token).select_related("council", "team").first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation

@@ -2,28 +2,32 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
 
-from .models import Council, Membership, Team, User
+from . import tasks
+from .models import Council, Invitation, Membership, Team, User
 from .roles import TEAM_ROLES, Profession, Role
+from .text import clean_one_line
+from .uploads import csv_rows
 
 
 def team_save(*, council: Council, name: str, kind: str, service: str = "", team: Team | None = None) -> Team:
-    name = name.strip()
+    name, service = clean_one_line(name), clean_one_line(service)
     clash = Team.objects.filter(council=council, name__iexact=name)
     if team is not None:
         clash = clash.exclude(pk=team.pk)
     if clash.exists():
         raise ValidationError({"name": _("There is already a team called %(name)s.") % {"name": name}})
     team = team or Team(council=council)
-    team.name, team.kind, team.service = name, kind, service.strip()
+    team.name, team.kind, team.service = name, kind, service
     team.full_clean()
     team.save()
     return team
@@ -55,8 +59,26 @@ def membership_remove(*, membership: Membership) -> None:
     membership.delete()
 
 
+def identity_is_shared(*, person: User, council: Council) -> bool:
+    """True when the account is not this council's alone — the person holds a role in another
+    council, or is a platform admin. Its name, email, password and two-factor authentication are
+    then the person's to change (or a platform admin's), never one council admin's."""
+    if person.is_superuser or person.is_staff:
+        return True
+    # Deliberately across councils: who else does this account belong to?
+    with scopes_disabled():
+        return Membership.objects.filter(user=person).exclude(council=council).exists()
+
+
+@dataclass(frozen=True)
+class PersonAdded:
+    person: User
+    invited: bool = False  # they already had an account elsewhere and have been asked to accept
+    created: bool = False  # a new account
+
+
 @transaction.atomic
-def person_create(
+def person_add(
     *,
     council: Council,
     email: str,
@@ -65,37 +87,115 @@ def person_create(
     role: str,
     team: Team | None = None,
     profession: str = "",
-) -> User:
-    """Add a person to the council with their first role. They choose a password by resetting it."""
+    by: User | None = None,
+) -> PersonAdded:
+    """Add a person to the council with their first role.
+
+    Someone new gets an account and an email to choose their password. Someone who already has an
+    account in another council is sent an invitation instead, and gets the role only when they accept
+    it: an admin typing another council's email address must never gain a hold on that account."""
     email = email.strip().lower()
     person = User.objects.filter(email__iexact=email).first()
-    is_new = person is None
     if person is None:
-        person = User(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        person = User(email=email, first_name=clean_one_line(first_name), last_name=clean_one_line(last_name))
         person.set_unusable_password()
         person.full_clean()
         person.save()
-    membership_add(council=council, person=person, role=role, team=team, profession=profession)
-    if is_new:
+        membership_add(council=council, person=person, role=role, team=team, profession=profession)
         _invite_on_commit(council, person)
-    return person
+        return PersonAdded(person=person, created=True)
+    if Membership.objects.filter(council=council, user=person).exists():
+        membership_add(council=council, person=person, role=role, team=team, profession=profession)
+        return PersonAdded(person=person)
+    invitation_create(council=council, person=person, role=role, team=team, profession=profession, by=by)
+    return PersonAdded(person=person, invited=True)
 
 
 def _invite_on_commit(council: Council, person: User) -> None:
-    from .tasks import send_account_invitation
-
-    transaction.on_commit(lambda: send_account_invitation.delay(council.pk, person.pk))
+    transaction.on_commit(lambda: tasks.send_account_invitation.delay(council.pk, person.pk))
 
 
 @transaction.atomic
-def person_update(*, person: User, email: str, first_name: str, last_name: str) -> User:
+def person_update(*, council: Council, person: User, email: str, first_name: str, last_name: str) -> User:
+    if identity_is_shared(person=person, council=council):
+        raise PermissionDenied(
+            _("%(person)s also works for another council, so only they can change their name or email address.")
+            % {"person": person}
+        )
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
         raise ValidationError({"email": _("Another account already uses this email address.")})
-    person.email, person.first_name, person.last_name = email, first_name.strip(), last_name.strip()
+    person.email, person.first_name, person.last_name = email, clean_one_line(first_name), clean_one_line(last_name)
     person.full_clean()
     person.save()
     return person
+
+
+# --- invitations to people who already have an account ---------------------------------------
+
+
+INVITATION_DAYS = 30
+
+
+@transaction.atomic
+def invitation_create(
+    *, council: Council, person: User, role: str, team: Team | None, profession: str, by: User | None
+) -> Invitation:
+    _check_role(role=role, team=team, profession=profession)
+    if team is not None and team.council_id != council.pk:
+        raise ValidationError({"team": _("Choose a team in this council.")})
+    if Invitation.objects.filter(council=council, user=person, role=role, status=Invitation.Status.PENDING).exists():
+        raise ValidationError(_("%(email)s has already been invited to this role.") % {"email": person.email})
+    invitation = Invitation.objects.create(
+        council=council, user=person, role=role, team=team, profession=profession, invited_by=by
+    )
+    transaction.on_commit(lambda: tasks.send_membership_invitation.delay(council.pk, invitation.pk))
+    return invitation
+
+
+def _open_invitation(invitation: Invitation, by: User) -> Invitation:
+    """The invitation locked for an answer, if it is still open and `by` is the person invited."""
+    current = Invitation.objects.select_for_update().get(council=invitation.council, pk=invitation.pk)
+    if current.user_id != by.pk:
+        raise PermissionDenied(_("This invitation is for someone else."))
+    if current.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            _("You have already answered this invitation (%(status)s).")
+            % {"status": current.get_status_display().lower()}
+        )
+    if current.created_at < timezone.now() - dt.timedelta(days=INVITATION_DAYS):
+        raise ValidationError(_("This invitation has expired. Ask the council's admin to invite you again."))
+    return current
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
+    current = _open_invitation(invitation, by)
+    membership = Membership.objects.filter(
+        council=current.council, user=by, role=current.role, team=current.team
+    ).first() or membership_add(
+        council=current.council, person=by, role=current.role, team=current.team, profession=current.profession
+    )
+    current.status, current.responded_at = Invitation.Status.ACCEPTED, timezone.now()
+    current.save(update_fields=["status", "responded_at"])
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
+    current = _open_invitation(invitation, by)
+    current.status, current.responded_at = Invitation.Status.DECLINED, timezone.now()
+    current.save(update_fields=["status", "responded_at"])
+    return current
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> Invitation:
+    current = Invitation.objects.select_for_update().get(council=invitation.council, pk=invitation.pk)
+    if current.status == Invitation.Status.PENDING:
+        current.status, current.responded_at = Invitation.Status.WITHDRAWN, timezone.now()
+        current.save(update_fields=["status", "responded_at"])
+    return current
 
 
 # --- Staff CSV import --------------------------------------------------------------------------
@@ -108,6 +208,7 @@ class ImportResult:
     errors: list[tuple[int, str]] = field(default_factory=list)
     people_created: int = 0
     roles_added: int = 0
+    invited: int = 0
 
     @property
     def ok(self) -> bool:
@@ -122,50 +223,45 @@ def _lookup_choice(value: str, choices: type) -> str | None:
     return None
 
 
-def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
+def staff_import_csv(*, council: Council, data: bytes, by: User | None = None) -> ImportResult:
     """Import staff, one role per line. Every line is checked first; if any line is wrong,
-    nothing is applied and each problem is reported with its line number."""
+    nothing is applied and each problem is reported with its line number.
+
+    People who already have an account in another council are invited, not added (see person_add)."""
     result = ImportResult()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.errors.append((1, _("The file must be a CSV file saved as UTF-8.")))
-        return result
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in STAFF_CSV_COLUMNS if c not in header and c != "profession"]
-    if missing:
-        result.errors.append((1, _("The header row is missing: %(cols)s.") % {"cols": ", ".join(missing)}))
+    parsed, result.errors = csv_rows(
+        data, columns=STAFF_CSV_COLUMNS, required=[c for c in STAFF_CSV_COLUMNS if c != "profession"]
+    )
+    if result.errors and not parsed:
         return result
 
     teams = {t.name.lower(): t for t in Team.objects.filter(council=council)}
     existing = set(Membership.objects.filter(council=council).values_list("user__email", "role", "team_id"))
     seen: set[tuple[str, str, int | None]] = set()
     rows: list[dict] = []
-    for line_no, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
+    for line_no, row in parsed:
         problems = []
-        email = row.get("email", "").lower()
+        email = row["email"].lower()
         try:
             validate_email(email)
         except ValidationError:
             problems.append(_("'%(email)s' is not a valid email address") % {"email": email})
-        if not row.get("first_name") or not row.get("last_name"):
+        if not row["first_name"] or not row["last_name"]:
             problems.append(_("first name and last name are required"))
-        role = _lookup_choice(row.get("role", ""), Role)
+        elif max(len(row["first_name"]), len(row["last_name"])) > 150:
+            problems.append(_("first and last names must be 150 characters or fewer"))
+        role = _lookup_choice(row["role"], Role)
         if role is None:
-            problems.append(_("'%(role)s' is not a role") % {"role": row.get("role", "")})
+            problems.append(_("'%(role)s' is not a role") % {"role": row["role"]})
         team = None
-        if row.get("team"):
+        if row["team"]:
             team = teams.get(row["team"].lower())
             if team is None:
                 problems.append(_("there is no team called '%(team)s'") % {"team": row["team"]})
         elif role in TEAM_ROLES:
             problems.append(_("a team is required for this role"))
         profession = ""
-        if row.get("profession"):
+        if row["profession"]:
             profession = _lookup_choice(row["profession"], Profession) or ""
             if not profession:
                 problems.append(_("'%(p)s' is not a profession") % {"p": row["profession"]})
@@ -176,27 +272,32 @@ def staff_import_csv(*, council: Council, data: bytes) -> ImportResult:
             problems.append(_("this person and role appear twice in the file"))
         seen.add(key)
         if problems:
-            message = "; ".join(problems)
+            message = "; ".join(str(p) for p in problems)
             result.errors.append((line_no, message[0].upper() + message[1:] + "."))
         elif key not in existing:
             rows.append({**row, "email": email, "role": role, "team": team, "profession": profession})
+    result.errors.sort()
     if result.errors:
         return result
-    if not rows and reader.line_num <= 1:
+    if not rows and not parsed:
         result.errors.append((1, _("The file has no staff in it.")))
         return result
 
     with transaction.atomic():
         for row in rows:
-            person = User.objects.filter(email__iexact=row["email"]).first()
-            if person is None:
-                person = User(email=row["email"], first_name=row["first_name"], last_name=row["last_name"])
-                person.set_unusable_password()
-                person.save()
-                result.people_created += 1
-                _invite_on_commit(council, person)
-            Membership.objects.create(
-                council=council, user=person, role=row["role"], team=row["team"], profession=row["profession"]
+            added = person_add(
+                council=council,
+                email=row["email"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                role=row["role"],
+                team=row["team"],
+                profession=row["profession"],
+                by=by,
             )
-            result.roles_added += 1
+            if added.invited:
+                result.invited += 1
+            else:
+                result.roles_added += 1
+                result.people_created += added.created
     return result

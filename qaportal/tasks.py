@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from celery import Task, shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django_scopes import scope
 
-from .models import Council, User
+from . import documents
+from .emails import absolute_url, send_email
+from .models import Council, Invitation, User
 
 logger = logging.getLogger(__name__)
 
@@ -31,23 +31,55 @@ class CouncilTask(Task):
 @shared_task(base=CouncilTask, bind=False, name="qaportal.send_account_invitation")
 def send_account_invitation(council: Council, user_id: int) -> str:
     """Email a person who has been added to a council a link to choose their password."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
-
     # Only people who are members of this council: the id alone proves nothing.
     user = User.objects.filter(pk=user_id, memberships__council=council).distinct().first()
     if user is None:
         logger.warning("Invitation not sent: person %s is not a member of %s.", user_id, council.slug)
         return ""
-    path = reverse(
+    link = absolute_url(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        uidb36=user_pk_to_url_str(user),
+        key=default_token_generator.make_token(user),
     )
-    context = {"council": council, "user": user, "link": settings.QAPORTAL_BASE_URL.rstrip("/") + path}
-    send_mail(
+    send_email(
+        to=[user.email],
         subject=f"You have been added to QA Portal for {council.name}",
-        message=render_to_string("qaportal/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        template="qaportal/email/invitation.txt",
+        context={"council": council, "user": user, "link": link},
     )
     return user.email
+
+
+@shared_task(base=CouncilTask, bind=False, name="qaportal.send_membership_invitation")
+def send_membership_invitation(council: Council, invitation_id: int) -> str:
+    """Ask someone who already has an account to accept a role in another council."""
+    invitation = (
+        Invitation.objects.filter(council=council, pk=invitation_id, status=Invitation.Status.PENDING)
+        .select_related("user", "team", "invited_by")
+        .first()
+    )
+    if invitation is None:
+        return ""
+    send_email(
+        to=[invitation.user.email],
+        subject=f"{council.name} has invited you to join its QA Portal",
+        template="qaportal/email/membership_invitation.txt",
+        context={"council": council, "invitation": invitation, "link": absolute_url("invitations")},
+    )
+    return invitation.user.email
+
+
+@shared_task(base=CouncilTask, name=documents.RENDER_TASK, acks_late=True)
+def render_document(council: Council, document_id: int) -> str:
+    document = documents.document_run(council=council, document_id=document_id)
+    return document.status if document else ""
+
+
+@shared_task(name="qaportal.fail_stale_documents")
+def fail_stale_documents() -> int:
+    """Every few minutes: runs whose worker died are marked failed, so people can retry them."""
+    total = 0
+    for council in Council.objects.all():
+        with scope(council=council):
+            total += documents.mark_stale_failed(council=council)
+    return total

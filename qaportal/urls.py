@@ -21,6 +21,19 @@ council_patterns = [
 
 urlpatterns = [
     path("", views.root, name="root"),
+    path("accounts/invitations/", views.invitations, name="invitations"),
+    path(
+        "accounts/invitations/<str:token>/accept/",
+        views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation_accept",
+    ),
+    path(
+        "accounts/invitations/<str:token>/decline/",
+        views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation_decline",
+    ),
     path("accounts/", include("allauth.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.healthcheck, name="healthcheck"),
@@ -28,3 +41,5 @@ urlpatterns = [
     path("", include((short_urlpatterns, "feedback"), namespace="feedback_short")),
     path("<slug:council_slug>/", include(council_patterns)),
 ]
+
+handler500 = "qaportal.views.server_error"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scope
 
 from . import selectors, services
 from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
@@ -23,9 +27,10 @@ def root(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("account_login")
     councils = list(selectors.councils_for_user(request.user))
-    if len(councils) == 1:
+    invitations = selectors.invitations_for_user(user=request.user)
+    if len(councils) == 1 and not invitations:
         return redirect("home", council_slug=councils[0].slug)
-    return render(request, "qaportal/choose_council.html", {"councils": councils})
+    return render(request, "qaportal/choose_council.html", {"councils": councils, "invitations": invitations})
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -47,6 +52,7 @@ def home(request: HttpRequest, council_slug: str) -> HttpResponse:
         "teams_over": list(selectors.teams_over(council=council, user=user)) if Role.GROUP_MANAGER in roles else [],
         "can_manage_people": can_manage_people(user, council),
         "panels": panels_for(request),
+        "invitations": selectors.invitations_for_user(user=user),
     }
     if context["can_manage_people"]:
         context["people_count"] = selectors.people_in_council(council=council).count()
@@ -93,7 +99,50 @@ def person_list(request: HttpRequest, council_slug: str) -> HttpResponse:
     page = Paginator(selectors.people_in_council(council=request.council, search=search), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "qaportal/person_list.html", {"page": page, "search": search})
+    return render(
+        request,
+        "qaportal/person_list.html",
+        {"page": page, "search": search, "invitations": selectors.pending_invitations(council=request.council)},
+    )
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
+    _require_people_admin(request)
+    invitation = selectors.invitation_in_council(council=request.council, pk=invitation_pk)
+    services.invitation_withdraw(invitation=invitation)
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.user.email})
+    return redirect("people:person_list", council_slug=council_slug)
+
+
+# --- invitations, answered by the person invited (outside any council) ------------------------
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "qaportal/invitations.html", {"invitations": selectors.invitations_for_user(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+    invitation = selectors.invitation_for_user(user=request.user, token=token)
+    try:
+        with scope(council=invitation.council):
+            if answer == "accept":
+                services.invitation_accept(invitation=invitation, by=request.user)
+            else:
+                services.invitation_decline(invitation=invitation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("invitations")
+    if answer == "accept":
+        messages.success(request, _("You have joined %(council)s.") % {"council": invitation.council})
+        return redirect("home", council_slug=invitation.council.slug)
+    messages.success(request, _("Invitation from %(council)s declined.") % {"council": invitation.council})
+    return redirect("invitations")
 
 
 def person_add(request: HttpRequest, council_slug: str) -> HttpResponse:
@@ -101,12 +150,22 @@ def person_add(request: HttpRequest, council_slug: str) -> HttpResponse:
     form = NewPersonForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(council=request.council, **form.cleaned_data)
+            added = services.person_add(council=request.council, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(person)s added.") % {"person": person})
-            return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+            if added.invited:
+                messages.success(
+                    request,
+                    _(
+                        "%(email)s already has a QA Portal account with another council, so they have been sent an "
+                        "invitation. They will appear in your list of people when they accept it."
+                    )
+                    % {"email": added.person.email},
+                )
+                return redirect("people:person_list", council_slug=council_slug)
+            messages.success(request, _("%(person)s added.") % {"person": added.person})
+            return redirect("people:person_detail", council_slug=council_slug, person_pk=added.person.pk)
     return render(request, "qaportal/person_add.html", {"form": form})
 
 
@@ -122,17 +181,28 @@ def person_detail(request: HttpRequest, council_slug: str, person_pk: int) -> Ht
         else:
             messages.success(request, _("Role added."))
             return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
-    return render(request, "qaportal/person_detail.html", {"person": person, "form": form})
+    return render(
+        request,
+        "qaportal/person_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "identity_shared": services.identity_is_shared(person=person, council=request.council),
+        },
+    )
 
 
 def person_edit(request: HttpRequest, council_slug: str, person_pk: int) -> HttpResponse:
     _require_people_admin(request)
     person = selectors.person_in_council(council=request.council, pk=person_pk)
+    if services.identity_is_shared(person=person, council=request.council):
+        # Their account is theirs everywhere: this council's admin sees why, and changes nothing.
+        return render(request, "qaportal/person_edit_shared.html", {"person": person}, status=403)
     initial = {"first_name": person.first_name, "last_name": person.last_name, "email": person.email}
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, **form.cleaned_data)
+            services.person_update(council=request.council, person=person, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -159,12 +229,23 @@ def staff_import(request: HttpRequest, council_slug: str) -> HttpResponse:
     form = StaffImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = services.staff_import_csv(council=request.council, data=form.cleaned_data["file"].read())
+        result = services.staff_import_csv(
+            council=request.council, data=form.cleaned_data["file"].read(), by=request.user
+        )
         if result.ok:
             messages.success(
                 request,
-                _("Import complete: %(people)d people added, %(roles)d roles added.")
-                % {"people": result.people_created, "roles": result.roles_added},
+                _(
+                    "Import complete: %(people)d people added, %(roles)d roles added, %(invited)d people with an "
+                    "account elsewhere invited."
+                )
+                % {"people": result.people_created, "roles": result.roles_added, "invited": result.invited},
             )
             return redirect(reverse("people:person_list", kwargs={"council_slug": council_slug}))
     return render(request, "qaportal/staff_import.html", {"form": form, "result": result})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: no context processors (they may be what failed), a hint where to look locally."""
+    hint = getattr(settings, "QAPORTAL_ERROR_HINT", "")
+    return HttpResponse(loader.get_template("500.html").render({"error_hint": hint}), status=500)

@@ -7,14 +7,18 @@ docs/catalogue-format.md.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from jsonschema import Draft202012Validator
 
 from qaportal.models import Council, User
 from qaportal.roles import Role
@@ -37,12 +41,140 @@ from .models import (
 
 FORMAT = "qaportal.catalogue/1"
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+# The declared shape of the format (types, required fields, sizes), also the reference for
+# docs/catalogue-format.md. Checked before any domain rule, so the rules only ever see the right types.
+SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
+MAX_SCHEMA_ERRORS = 20
 
 
 class CatalogueInvalid(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_catalogue(raw: bytes) -> Any:
+    """The uploaded file as JSON, or CatalogueInvalid saying in plain words why it is not."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CatalogueInvalid(["The file must be JSON saved as UTF-8."]) from None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise CatalogueInvalid(["The file is nested too deeply to be a catalogue."]) from None
+    except ValueError as exc:  # JSONDecodeError, and NaN / Infinity refused above
+        raise CatalogueInvalid([f"The file is not valid JSON: {exc}"]) from None
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Where the document does not have the catalogue's shape, each named as the rules below name
+    things (Template "psr" › standard 2 › criterion 2.1: …)."""
+    try:
+        found = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    except RecursionError:
+        return ["The file is nested too deeply to be a catalogue."]
+    errors = [_schema_message(data, error) for error in found[:MAX_SCHEMA_ERRORS]]
+    if len(found) > MAX_SCHEMA_ERRORS:
+        errors.append(f"…and {len(found) - MAX_SCHEMA_ERRORS} more problems.")
+    return errors
+
+
+_NAMED = {"templates": "Template", "scales": "Scale", "frameworks": "Framework"}
+_NUMBERED = {"standards": "standard", "criteria": "criterion"}
+_COUNTED = {"levels": "level", "sections": "section", "expectations": "expectation"}
+_TYPES = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "null",
+}
+
+
+def _where(data: Any, path: list) -> tuple[str, str]:
+    """(place, property) for a JSON path, naming templates by key and standards by number."""
+    places: list[str] = []
+    node, prop = data, ""
+    i = 0
+    while i < len(path):
+        step = path[i]
+        child = node[step] if isinstance(node, dict | list) and _has(node, step) else None
+        if isinstance(step, str) and i + 1 < len(path) and isinstance(path[i + 1], int):
+            item = child[path[i + 1]] if isinstance(child, list) and path[i + 1] < len(child) else None
+            label = _label(step, item, path[i + 1])
+            places.append(label)
+            node, i = item, i + 2
+            continue
+        prop = str(step)
+        node, i = child, i + 1
+    return " › ".join(places), prop
+
+
+def _has(node: Any, step: Any) -> bool:
+    return (isinstance(node, dict) and step in node) or (
+        isinstance(node, list) and isinstance(step, int) and step < len(node)
+    )
+
+
+def _label(collection: str, item: Any, index: int) -> str:
+    if collection in _NAMED:
+        key = item.get("key") if isinstance(item, dict) else None
+        return f'{_NAMED[collection]} "{key if isinstance(key, str) and key else index + 1}"'
+    if collection in _NUMBERED:
+        number = item.get("number") if isinstance(item, dict) else None
+        return f"{_NUMBERED[collection]} {number if isinstance(number, str | int) and number != '' else index + 1}"
+    return f"{_COUNTED.get(collection, collection)} {index + 1}"
+
+
+def _schema_message(data: Any, error) -> str:
+    place, prop = _where(data, list(error.absolute_path))
+    name = prop.replace("_", " ")
+    value, rule, kind = error.instance, error.validator_value, error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "a field"
+        detail = f'"{missing}" is required'
+    elif kind == "type":
+        wanted = rule if isinstance(rule, list) else [rule]
+        detail = f"{name or 'it'} must be " + " or ".join(_TYPES.get(t, t) for t in wanted)
+    elif kind == "enum":
+        shown = value if isinstance(value, str | int | float | bool) else type(value).__name__
+        detail = f'{name} "{str(shown)[:40]}" is not one of {", ".join(str(r) for r in rule)}'
+    elif kind == "const":
+        detail = f'{name} must be "{rule}"'
+    elif kind == "minLength":
+        detail = f"{name} is empty" if value == "" else f"{name} is too short"
+    elif kind == "maxLength":
+        detail = f"{name} is longer than {rule} characters"
+    elif kind == "minItems":
+        detail = f"{name or 'the list'} needs at least {rule}"
+    elif kind == "maxItems":
+        detail = f"{name or 'the list'} has more than {rule} entries"
+    elif kind == "pattern":
+        detail = f"{name or 'the key'} must be lower-case letters, digits and hyphens"
+    elif kind == "uniqueItems":
+        detail = f"{name} lists the same value twice"
+    elif kind in {"minimum", "maximum"}:
+        detail = f"{name} is out of range"
+    elif kind == "additionalProperties":
+        extra = sorted(set(value) - set(error.schema.get("properties", {}))) if isinstance(value, dict) else []
+        detail = f"{', '.join(extra)[:80] or 'a field'} is not part of the catalogue format"
+    elif kind == "anyOf" and prop == "scale":
+        detail = "scale must be a scale key or null"
+    else:
+        detail = error.message[:200]
+    return f"{place or 'The catalogue'}: {detail}"
 
 
 @dataclass
@@ -221,6 +353,9 @@ def validate_scale(scale: dict) -> list[str]:
 def validate_catalogue(data: Any, *, council: Council) -> list[str]:
     if not isinstance(data, dict):
         return ["The file must hold one JSON object."]
+    shape = schema_errors(data)
+    if shape:
+        return shape
     errors: list[str] = []
     if data.get("format") != FORMAT:
         errors.append(f'The format must be "{FORMAT}".')

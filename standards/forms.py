@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qaportal.fields import DateField
+from qaportal.fields import DateField, OneLineField, TextField
 from qaportal.roles import Role
 
 from .models import (
@@ -24,15 +24,16 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 class StandardForm(forms.Form):
-    number = forms.CharField(
+    number = OneLineField(
         label=_("Number"), max_length=12, widget=forms.TextInput(attrs={"class": "govuk-input--width-4"})
     )
-    title = forms.CharField(label=_("Standard"), widget=forms.Textarea(attrs={"rows": 2}))
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    expectations = forms.CharField(
+    title = TextField(label=_("Standard"), size="medium", rows=2)
+    description = TextField(label=_("Description"), required=False, size="very_long", rows=3)
+    expectations = TextField(
         label=_("What people can expect"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        size="very_long",
+        rows=4,
         help_text=_("One statement per line."),
     )
     rated = forms.BooleanField(label=_("The reviewer rates this standard on the scale"), required=False)
@@ -56,13 +57,11 @@ class StandardForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    number = forms.CharField(
+    number = OneLineField(
         label=_("Number"), max_length=12, widget=forms.TextInput(attrs={"class": "govuk-input--width-4"})
     )
-    text = forms.CharField(label=_("Question or criterion"), widget=forms.Textarea(attrs={"rows": 3}))
-    guidance = forms.CharField(
-        label=_("Guidance for the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    text = TextField(label=_("Question or criterion"), size="medium", rows=3)
+    guidance = TextField(label=_("Guidance for the reviewer"), required=False, size="very_long", rows=3)
     answer_kind = forms.ChoiceField(
         label=_("Answer"), choices=AnswerKind.choices, widget=forms.RadioSelect, initial=AnswerKind.YES_PARTLY_NO
     )
@@ -74,14 +73,12 @@ SECTION_USE = [("", _("Not included")), ("optional", _("Optional")), ("required"
 
 
 class VersionSettingsForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=160)
-    short_name = forms.CharField(
+    name = OneLineField(label=_("Name"), max_length=160)
+    short_name = OneLineField(
         label=_("Short name"), max_length=40, required=False, help_text=_("How staff refer to it, for example PSR.")
     )
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    guidance = forms.CharField(
-        label=_("Guidance shown at the start of the review"), required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    description = TextField(label=_("Description"), required=False, size="very_long", rows=3)
+    guidance = TextField(label=_("Guidance shown at the start of the review"), required=False, size="very_long", rows=6)
     scale = forms.ModelChoiceField(
         label=_("Rating scale"), queryset=RatingScale.objects.none(), required=False, empty_label=_("No scale")
     )
@@ -150,11 +147,12 @@ class VersionSettingsForm(forms.Form):
 
 
 class ScaleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = OneLineField(label=_("Name"), max_length=120)
     key = forms.SlugField(label=_("Key"), max_length=60, help_text=_("Lower-case letters, digits and hyphens."))
-    levels = forms.CharField(
+    levels = TextField(
         label=_("Levels, best first"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        size="medium",
+        rows=5,
         help_text=_(
             "One level per line: code | label | score | meets standard (yes or no). For example: G | Good | 2 | yes"
         ),
@@ -219,9 +217,7 @@ def answer_field(
         )
     if kind == AnswerKind.DATE:
         return DateField(label=label, required=required, help_text=help_text or _("For example, 27 3 2026"))
-    return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    return TextField(label=label, required=required, help_text=help_text, size="long", rows=4)
 
 
 class RatingsForm(forms.Form):
@@ -239,11 +235,7 @@ class RatingsForm(forms.Form):
             self.fields[rating] = answer_field(
                 AnswerKind.RATING, label=_("Rating"), required=True, scale_choices=choices
             )
-            self.fields[evidence] = forms.CharField(
-                label=_("Evidence for this rating"),
-                widget=forms.Textarea(attrs={"rows": 5}),
-                required=True,
-            )
+            self.fields[evidence] = TextField(label=_("Evidence for this rating"), size="long", rows=5, required=True)
             self.groups.append((standard, [rating, evidence]))
 
     def grouped(self):
@@ -271,10 +263,8 @@ class QuestionsForm(forms.Form):
                 names.append(answer)
                 if criterion.comment and criterion.answer_kind != AnswerKind.TEXT:
                     comment = f"comment_{criterion.pk}"
-                    self.fields[comment] = forms.CharField(
-                        label=_("Comments on %(n)s") % {"n": criterion.number},
-                        required=False,
-                        widget=forms.Textarea(attrs={"rows": 2}),
+                    self.fields[comment] = TextField(
+                        label=_("Comments on %(n)s") % {"n": criterion.number}, required=False, size="medium", rows=2
                     )
                     names.append(comment)
             if names:

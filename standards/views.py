@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .catalogue_io import CatalogueInvalid, export_catalogue, import_catalogue
+from .catalogue_io import CatalogueInvalid, export_catalogue, import_catalogue, parse_catalogue
 from .forms import (
     CatalogueImportForm,
     CriterionForm,
@@ -315,19 +313,15 @@ def catalogue_import(request: HttpRequest, council_slug: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            errors = [_("The file is not valid JSON: %(error)s") % {"error": exc}]
+            data = parse_catalogue(form.cleaned_data["file"].read())
+            report = import_catalogue(council=request.council, data=data, by=request.user)
+        except CatalogueInvalid as exc:
+            errors = exc.errors
         else:
-            try:
-                report = import_catalogue(council=request.council, data=data, by=request.user)
-            except CatalogueInvalid as exc:
-                errors = exc.errors
-            else:
-                messages.success(
-                    request,
-                    _("Catalogue imported: %(p)d template(s) published, %(u)d unchanged.")
-                    % {"p": len(report.published), "u": len(report.unchanged)},
-                )
-                return redirect("catalogue:index", council_slug=council_slug)
+            messages.success(
+                request,
+                _("Catalogue imported: %(p)d template(s) published, %(u)d unchanged.")
+                % {"p": len(report.published), "u": len(report.unchanged)},
+            )
+            return redirect("catalogue:index", council_slug=council_slug)
     return render(request, "standards/import.html", {"form": form, "errors": errors})

@@ -63,13 +63,18 @@ def council_b(db):
 def make_member(db):
     """A person holding `role` in `council` (in `team`, or a new team where the role needs one)."""
 
-    def make(council, role, *, team=None, email=None, **membership):
+    def make(council, role, *, team=None, email=None, mfa=None, **membership):
+        """`mfa`: give them an authenticator app. By default, people whose role requires two-factor
+        authentication have one, as they would after their first sign-in; pass mfa=False to test
+        someone who has not set it up yet."""
         from qaportal.roles import TEAM_ROLES
 
         user = UserFactory(**({"email": email} if email else {}))
         if team is None and role in TEAM_ROLES:
             team = TeamFactory(council=council)
         MembershipFactory(council=council, user=user, role=role, team=team, **membership)
+        if mfa or (mfa is None and role in council.mfa_required_roles):
+            activate_totp(user)
         return user
 
     return make
@@ -77,10 +82,27 @@ def make_member(db):
 
 def activate_totp(user):
     """Give `user` an authenticator app, as people whose role requires two-factor must have."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
-    TOTP.activate(user, generate_totp_secret())
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
     return user
+
+
+def totp_code(user) -> str:
+    """The code `user`'s authenticator app shows now. allauth accepts each code once: the record of
+    its use is dropped, so a test may sign the same person in twice within 30 seconds."""
+    import time
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.core.cache import cache
+
+    secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    cache.delete(f"allauth.mfa.totp.used?user={user.pk}&code={code}")
+    return code
 
 
 @pytest.fixture
@@ -111,7 +133,8 @@ def celery_config():
 
 @pytest.fixture(scope="session")
 def celery_worker_parameters():
-    return {"perform_ping_check": False, "shutdown_timeout": 10}
+    # Every queue the app uses: review PDFs and reports have their own in production.
+    return {"perform_ping_check": False, "shutdown_timeout": 10, "queues": ("celery", "pdf", "reports")}
 
 
 # --- Browser: Debian's Chromium driven by Playwright, with axe-core ----------------------------

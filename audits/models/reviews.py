@@ -83,6 +83,16 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # The last word on the lifecycle: an authorisation time exists exactly when authorised.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="authorised", authorised_at__isnull=False)
+                    | (~models.Q(status="authorised") & models.Q(authorised_at__isnull=True))
+                ),
+                name="authorised_at_only_when_authorised",
+            ),
+        ]
         indexes = [
             models.Index(fields=["council", "status"]),
             models.Index(fields=["council", "case", "created_at"]),

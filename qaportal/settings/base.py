@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -118,6 +119,8 @@ ACCOUNT_ADAPTER = "qaportal.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# A reset asked for an address with no account sends nothing: we do not mail strangers on request.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -132,8 +135,6 @@ MFA_TOTP_ISSUER = "QA Portal"
 # allauth asks for the password again before MFA changes, even seconds after signing in; people
 # made to set up MFA on first sign-in would type it twice. Sessions are short and MFA is enforced.
 MFA_REAUTHENTICATION_REQUIRED = False
-# Roles whose accounts must have two-factor authentication before they can do anything else.
-QAPORTAL_MFA_REQUIRED_ROLES = ["council_admin", "quality_team"]
 
 SESSION_COOKIE_AGE = env_int("QAPORTAL_SESSION_SECONDS", 60 * 60 * 8)
 SESSION_COOKIE_HTTPONLY = True
@@ -189,6 +190,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "programme-monthly-run": {"task": "audits.programme_monthly", "schedule": crontab(hour=6, minute=0)},
     "review-reminders": {"task": "audits.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "fail-stale-documents": {"task": "qaportal.fail_stale_documents", "schedule": crontab(minute="*/5")},
     "group-manager-digest": {
         "task": "audits.send_weekly_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
@@ -196,16 +198,20 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 
+# django-csp 4 puts a fresh nonce in place of NONCE on each response; the string "'nonce'" would be
+# sent literally and every inline script (GOV.UK Frontend's support check) would be blocked.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
     }
 }
 
@@ -221,5 +227,9 @@ LOGGING = {
 QAPORTAL_SERVICE_NAME = "QA Portal"
 # Where people reach the service; used in links in emails sent by Celery tasks.
 QAPORTAL_BASE_URL = env_str("QAPORTAL_BASE_URL", "http://localhost:8000")
-# Behind a proxy that sets X-Forwarded-For, read the visitor's address from it (for rate limits).
-QAPORTAL_TRUST_X_FORWARDED_FOR = env_bool("QAPORTAL_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies of ours stand in front of the app. Each appends the address it saw to
+# X-Forwarded-For, so the visitor's address is the Nth entry from the right; anything further left
+# was written by the client and is never trusted. 0: use the connection's address. One setting for
+# allauth's sign-in limits and ours (qaportal.net.client_ip).
+QAPORTAL_TRUSTED_PROXY_COUNT = env_int("QAPORTAL_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = QAPORTAL_TRUSTED_PROXY_COUNT

@@ -4,7 +4,13 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 from .env import env_bool, env_str
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off by default even here: the first command a new user runs must not show tracebacks with POST
+# data, or list every URL, to anyone who can reach the port. Developers: `make run DEBUG=1`.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Serve static files straight from static/ (no collectstatic step) whether or not DEBUG is on.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+QAPORTAL_ERROR_HINT = "If you are running QA Portal yourself, the details are in the terminal running make run."
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 

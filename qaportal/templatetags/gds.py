@@ -54,9 +54,14 @@ def gds_widget(field: BoundField) -> str:
     }.get(kind, "")
     if field.errors and kind in {"input", "textarea", "select", "file"}:
         css += f" {css}--error"
+    counted = kind == "textarea" and getattr(field.field, "max_length", None)
+    if counted:
+        css += " govuk-js-character-count"
     existing = field.field.widget.attrs.get("class", "")
     attrs = {"class": f"{css} {existing}".strip()}
     described = []
+    if counted:
+        described.append(f"{field.auto_id}-info")
     if field.help_text:
         described.append(f"{field.auto_id}-hint")
     if field.errors:

@@ -47,6 +47,9 @@ if (form) {
       if (response.ok && type.includes("application/json")) {
         const result = await response.json();
         say(`Draft kept at ${result.saved_at}. Press save to add it to the review.`);
+      } else if (response.status === 400 && type.includes("application/json")) {
+        const result = await response.json();
+        say(`${result.error} Your changes are kept in this browser.`);
       } else if (response.redirected || response.status === 401 || response.status === 403) {
         say("You have been signed out. Your changes are kept in this browser: sign in again to save them.");
       } else {

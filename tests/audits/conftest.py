@@ -74,15 +74,26 @@ def complete_psr(review, by):
         },
     )
     save("feedback", {"given_by": "person", "feedback": "They listened to me."})
-    save(
-        "qa_plan",
-        {
-            "description_0": "Review the care and support plan.",
-            "owner_0": "Allocated worker",
-            "due_date_0_0": "18",
-            "due_date_0_1": "12",
-            "due_date_0_2": "2026",
-        },
-    )
+    save("qa_plan", qa_plan_data([("Review the care and support plan.", "Allocated worker", "18", "12", "2026")]))
     save("summary", {"text": "A strengths-based assessment with clear recording."})
     return review_in_council(council=review.council, pk=review.pk)
+
+
+def qa_plan_data(actions, **extra) -> dict:
+    """The QA plan section's form data for (description, owner, day, month, year) actions."""
+    data = {
+        "action-TOTAL_FORMS": str(len(actions)),
+        "action-INITIAL_FORMS": "0",
+        "action-MIN_NUM_FORMS": "0",
+        "action-MAX_NUM_FORMS": "20",
+        **extra,
+    }
+    for i, (description, owner, day, month, year) in enumerate(actions):
+        data |= {
+            f"action-{i}-description": description,
+            f"action-{i}-owner": owner,
+            f"action-{i}-due_date_0": day,
+            f"action-{i}-due_date_1": month,
+            f"action-{i}-due_date_2": year,
+        }
+    return data

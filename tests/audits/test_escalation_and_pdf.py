@@ -11,6 +11,7 @@ from django_scopes import scope
 from audits import services
 from audits.models import Escalation
 from audits.selectors import review_in_council
+from qaportal.models import Document
 from tests.helpers import wait_for
 
 from .conftest import complete_psr
@@ -57,15 +58,23 @@ def test_the_group_manager_sees_and_acknowledges_an_escalation(client, world, dj
     assert "Escalations" not in client.get("/derbyshire/").content.decode()
 
 
-def test_the_completed_review_downloads_as_an_accessible_pdf(client, world, tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_the_completed_review_downloads_as_an_accessible_pdf(celery_session_worker, client, world, tmp_path):
     review = complete_psr(world.allocate(), world.service_manager)
     services.review_submit(review=review, by=world.service_manager)
     services.review_authorise(review=review, by=world.group_manager, comments="Thorough.")
     client.force_login(world.group_manager)
-    response = client.get(f"/derbyshire/reviews/{review.pk}/pdf/")
+    url = f"/derbyshire/reviews/{review.pk}/pdf/"
+    response = client.get(url)
+    # Made by the PDF worker while a page waits; the download link appears when it is ready.
+    assert response.status_code == 302 and "/pdf/" in response.url
+    status_page = response.url
+    assert wait_for(lambda: "Your PDF is ready" in client.get(status_page).content.decode())
+    response = client.get(url)  # asked again: the finished file is reused, not made again
     assert response["Content-Type"] == "application/pdf"
+    assert Document.objects.filter(kind="review-pdf").count() == 1
     path = tmp_path / "review.pdf"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(response.streaming_content))
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "en-GB"
         assert "/StructTreeRoot" in pdf.Root

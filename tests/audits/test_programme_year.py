@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 import pytest
 from django.core.management import call_command
 
-from audits.calendar import add_months, first_working_day
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun
 from audits.programme import is_run_day
 from audits.tasks import programme_monthly, programme_run_council
+from qaportal.calendar import add_months, first_working_day
 from qaportal.models import Council, Membership
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from audits.models import ReviewChange, SectionDraft, StandardRating
 from tests.factories import TeamFactory
 
-from .conftest import complete_psr
+from .conftest import complete_psr, qa_plan_data
 
 
 def section_url(review, kind):
@@ -84,7 +84,7 @@ def test_typed_input_survives_a_session_that_expired_mid_edit(client, world):
     page = response.content.decode()
     assert response.request["PATH_INFO"] == section_url(review, "summary")
     assert "Typed before the session ran out." in page
-    assert "You were signed out before this page was saved." in page
+    assert "This is input you typed before you were signed out" in page
     assert not review.texts.exists()  # nothing is saved until the person saves it
 
 
@@ -107,11 +107,7 @@ def test_a_bad_date_is_explained_and_everything_typed_is_kept(client, world):
         {
             "section_version": "0",
             "save": "1",
-            "description_0": "Update the carer's assessment.",
-            "owner_0": "Allocated worker",
-            "due_date_0_0": "31",
-            "due_date_0_1": "2",
-            "due_date_0_2": "2026",
+            **qa_plan_data([("Update the carer's assessment.", "Allocated worker", "31", "2", "2026")]),
         },
     )
     page = response.content.decode()
@@ -169,11 +165,7 @@ def test_form_page_and_save_use_a_constant_number_of_queries(client, world, djan
                 "text": label,
                 "given_by": "person",
                 "feedback": label,
-                "description_0": label,
-                "owner_0": "Worker",
-                "due_date_0_0": "1",
-                "due_date_0_1": "12",
-                "due_date_0_2": "2026",
+                **qa_plan_data([(label, "Worker", "1", "12", "2026")]),
             }
         )
         with django_assert_max_num_queries(40) as captured:

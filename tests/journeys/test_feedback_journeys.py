@@ -45,19 +45,13 @@ def test_public_standard_and_easy_read_forms(page, axe, council_a, council_b):
 
 
 def test_the_quality_team_reads_feedback_with_markup_shown_as_text(page, axe, council_a, make_member):
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-    from .test_sign_in import current_code, sign_in
+    from .test_sign_in import sign_in
 
     PublicFeedback.objects.create(council=council_a, feedback='<img src=x onerror="alert(1)">Great help')
-    person = make_member(council_a, "quality_team", email="q@derbyshire.example")
-    secret = generate_totp_secret()
-    TOTP.activate(person, secret)
+    make_member(council_a, "quality_team", email="q@derbyshire.example")
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     sign_in(page, axe, "q@derbyshire.example")
-    page.get_by_label(re.compile("Code", re.I)).fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Feedback").first.click()
     axe(page)
     page.get_by_role("link", name=re.compile("Great help")).click()

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django_scopes import scope
 
-from qaportal.services import person_create
+from qaportal.services import person_add
 from qaportal.tasks import send_account_invitation
 from tests.factories import TeamFactory
 
@@ -13,14 +13,14 @@ from tests.factories import TeamFactory
 def test_new_person_gets_an_invitation_from_the_worker(celery_session_worker, council_a):
     team = TeamFactory(council=council_a)
     with scope(council=council_a):
-        person = person_create(
+        person = person_add(
             council=council_a,
             email="new@derbyshire.example",
             first_name="New",
             last_name="Person",
             role="service_manager",
             team=team,
-        )
+        ).person
     result = send_account_invitation.delay(council_a.pk, person.pk)
     assert result.get(timeout=30) == "new@derbyshire.example"
     invitations = [m for m in mail.outbox if m.to == ["new@derbyshire.example"]]

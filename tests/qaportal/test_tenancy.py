@@ -11,7 +11,7 @@ from audits import services as services_audits
 from audits.demo_programmes import load_programme
 from audits.models import BestPracticeNotice, Case, Escalation, ExpectedReview
 from feedback.models import PublicFeedback
-from qaportal.models import Membership, Team
+from qaportal.models import Document, Invitation, Membership, Team
 from qaportal.roles import Role
 from standards import services
 from standards.catalogue_io import import_catalogue
@@ -122,7 +122,14 @@ def other_council_objects(council_b):
         due_date=review.period,
     )
 
+    invitation = Invitation.objects.create(council=council_b, user=UserFactory(), role=Role.MODERATOR)
+    pdf = Document.objects.create(
+        council=council_b, kind="review-pdf", key="x", title="x", params={"review_id": review.pk}
+    )
+
     return {
+        "invitation_pk": invitation.pk,
+        "document_pk": pdf.pk,
         "team_pk": team.pk,
         "person_pk": person.pk,
         "membership_pk": membership.pk,

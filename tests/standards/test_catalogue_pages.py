@@ -162,7 +162,7 @@ def test_import_page_names_the_invalid_criterion_and_changes_nothing(client, der
     response = client.post(url("import", derbyshire), {"file": upload})
     page = response.content.decode()
     assert "Nothing was imported" in page
-    assert "Template &quot;spsr&quot; › standard 1 › criterion 1.1: the question text is empty" in page
+    assert "Template &quot;spsr&quot; › standard 1 › criterion 1.1: text is empty" in page
     assert Standard.objects.count() == before
 
 

@@ -9,7 +9,7 @@ from qaportal import demo
 
 
 class Command(BaseCommand):
-    help = "Print the current authenticator code for a demo quality team or council admin account."
+    help = "Print the current authenticator code for a demo account whose role requires two-factor authentication."
 
     def add_arguments(self, parser):
         parser.add_argument("email")

@@ -48,3 +48,18 @@ def month_start(day: dt.date) -> dt.date:
 def add_months(month: dt.date, n: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + n
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+# Months a page may be asked about: anything else in a query string is treated as "this month".
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+def parse_month(value: str | None, *, default: dt.date) -> dt.date:
+    """The first day of the month written as YYYY-MM, or `default`'s month when it is not one."""
+    try:
+        month = dt.date.fromisoformat(f"{(value or '').strip()[:7]}-01")
+    except ValueError:
+        return month_start(default)
+    if not EARLIEST_YEAR <= month.year <= LATEST_YEAR:
+        return month_start(default)
+    return month

@@ -1,0 +1,33 @@
+"""E-mail and the links in it: one way to build an absolute link and one way to send a message."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .text import one_line
+
+
+def absolute_url(name: str, **kwargs) -> str:
+    """A link for an e-mail: the named URL on the service's public address (QAPORTAL_BASE_URL)."""
+    return absolute(reverse(name, kwargs=kwargs or None))
+
+
+def absolute(path: str) -> str:
+    return settings.QAPORTAL_BASE_URL.rstrip("/") + path
+
+
+def send_email(*, to: list[str], subject: str, template: str, context: dict) -> list[str]:
+    """Send a plain-text message rendered from `template`. The subject is made one line, because a
+    newline in a header (say, from a template's name) makes Django refuse the whole message."""
+    recipients = [address for address in to if address]
+    if recipients:
+        send_mail(
+            subject=one_line(subject)[:250],
+            message=render_to_string(template, context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    return recipients
