@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 export DJANGO_SETTINGS_MODULE=qaportal.settings.local
-mkdir -p var/celery/queue var/celery/processed var/celery/results
+mkdir -p var/celery/queue var/celery/processed var/celery/results var/celery/control
 port="${PORT:-8000}"
 export QAPORTAL_BASE_URL="${QAPORTAL_BASE_URL:-http://localhost:$port}"
 
@@ -14,7 +14,7 @@ export QAPORTAL_BASE_URL="${QAPORTAL_BASE_URL:-http://localhost:$port}"
 .venv/bin/python manage.py load_demo
 
 .venv/bin/celery -A qaportal worker --beat --schedule var/celery/beat-schedule \
-  --concurrency 1 --loglevel warning >var/celery/worker.log 2>&1 &
+  -Q celery,pdf,reports --concurrency 1 --loglevel warning >var/celery/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 

@@ -16,7 +16,7 @@ EMAIL_FILE_PATH = VAR_DIR / "sent-email"
 
 # No Redis needed locally: kombu's filesystem transport carries tasks to a real worker.
 _broker_dir = VAR_DIR / "celery"
-for _folder in ("queue", "processed", "results"):
+for _folder in ("queue", "processed", "results", "control"):
     (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -24,6 +24,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_out": str(_broker_dir / "queue"),
     "processed_folder": str(_broker_dir / "processed"),
     "store_processed": False,
+    # Broadcast (remote control) messages; kombu would otherwise write them to ./control.
+    "control_folder": str(_broker_dir / "control"),
 }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", f"file://{_broker_dir / 'results'}")
 CACHES = {
