@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qaportal.calendar import add_months, parse_month
+from qaportal.exports import FORMATS, table_response
 from qaportal.models import Membership, User
 from qaportal.permissions import has_any_role
 from qaportal.roles import Role, TeamKind
@@ -230,21 +231,16 @@ def compliance(request: HttpRequest, council_slug: str) -> HttpResponse:
         by = "team"
     rows = programme.compliance(council=request.council, period=period, by=by)
     fmt = request.GET.get("format")
-    if fmt in {"csv", "xlsx"}:
-        import tablib
-
-        data = tablib.Dataset(
-            headers=[str(GROUPINGS[by]), "Expected", "Allocated", "Completed", "Authorised", "Overdue"]
+    if fmt in FORMATS:
+        return table_response(
+            headers=[str(GROUPINGS[by]), "Expected", "Allocated", "Completed", "Authorised", "Overdue"],
+            rows=[
+                [r["name"], r["expected"], r["allocated"], r["completed"], r["authorised"], r["overdue"]] for r in rows
+            ],
+            fmt=fmt,
+            filename=f"{council_slug}-compliance-{period:%Y-%m}-{by}",
+            title="Compliance",
         )
-        for r in rows:
-            data.append([r["name"], r["expected"], r["allocated"], r["completed"], r["authorised"], r["overdue"]])
-        content_type = {
-            "csv": "text/csv; charset=utf-8",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }[fmt]
-        response = HttpResponse(data.export(fmt), content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{council_slug}-compliance-{period:%Y-%m}-{by}.{fmt}"'
-        return response
     return render(
         request,
         "audits/programme/compliance.html",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import review_in_council
 from qaportal.calendar import parse_month
+from qaportal.exports import FORMATS, table_response
 from qaportal.middleware import public
 from qaportal.net import client_ip
 
@@ -229,38 +230,31 @@ def best_practice(request: HttpRequest, council_slug: str) -> HttpResponse:
     _require_team(request)
     notices = selectors.best_practice_log(council=request.council)
     export = request.GET.get("format")
-    if export in {"csv", "xlsx"}:
+    if export in FORMATS:
         return _export_best_practice(notices, export, council_slug)
     return render(request, "feedback/best_practice.html", {"notices": notices})
 
 
 def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
-    import tablib
-
-    data = tablib.Dataset(
-        headers=["Raised", "Review", "PIN", "Team", "Raised by", "Good practice", "Shared on", "Shared how"]
-    )
-    for n in notices:
-        data.append(
+    return table_response(
+        headers=["Raised", "Review", "PIN", "Team", "Raised by", "Good practice", "Shared on", "Shared how"],
+        rows=[
             [
-                timezone.localtime(n.raised_at).strftime("%Y-%m-%d"),
+                timezone.localtime(n.raised_at).date(),
                 str(n.review.template_version.template),
                 n.review.case.pin,
                 str(n.review.case.team),
                 str(n.raised_by),
                 n.text,
-                n.shared_at.isoformat() if n.shared_at else "",
+                n.shared_at,
                 n.shared_how,
             ]
-        )
-    content = data.export(fmt)
-    types = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(content, content_type=types[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{council_slug}-best-practice-log.{fmt}"'
-    return response
+            for n in notices
+        ],
+        fmt=fmt,
+        filename=f"{council_slug}-best-practice-log",
+        title="Best practice log",
+    )
 
 
 def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int) -> HttpResponse:

@@ -39,3 +39,48 @@ def test_debug_is_off_unless_asked_for():
     from django.conf import settings
 
     assert settings.DEBUG is False
+
+
+def _local_settings(extra_env: dict | None = None) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "qaportal.settings.local", **(extra_env or {})})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_first_command_a_new_user_runs_has_debug_off():
+    """`make run` must not show tracebacks with POST data, or list every URL, to whoever reaches the port."""
+    assert _local_settings() == "False"
+    assert _local_settings({"DJANGO_DEBUG": "true"}) == "True"  # `make run DEBUG=1`
+
+
+def test_make_run_passes_debug_only_when_asked():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "DJANGO_DEBUG=$(if $(DEBUG),true,false) scripts/run.sh" in makefile
+
+
+def test_an_unknown_page_is_a_plain_404_without_the_url_list(client, db):
+    response = client.get("/no-such-council/and/page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page and "URLconf" not in page and "urlpatterns" not in page
+
+
+def test_the_500_page_is_readable_and_names_no_internals(rf):
+    from qaportal.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Sorry, there is a problem with the service" in response.content
