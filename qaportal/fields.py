@@ -91,6 +91,8 @@ class TextField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         super().__init__(max_length=TEXT_LIMITS[size], **kwargs)
         self.validators.append(_validate_text)
+        if "max_length" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["max_length"] = _limit_message(TEXT_LIMITS[size])
 
     def widget_attrs(self, widget):
         # The character count tells people when they are over; a maxlength attribute would cut pasted
@@ -101,6 +103,13 @@ class TextField(forms.CharField):
 
     def to_python(self, value):
         return normalise(super().to_python(value))
+
+
+def _limit_message(limit: int) -> str:
+    # The limit written as people write numbers (10,000); the count comes from Django's validator.
+    return str(_("This must be %(limit)s characters or fewer (you have typed %%(show_value)s)")) % {
+        "limit": f"{limit:,}"
+    }
 
 
 def _validate_text(value: str) -> None:
