@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qaportal.calendar import last_working_day
 from qaportal.models import Council, User
-from qaportal.text import problem_in_text
+from qaportal.text import problem_in_text, without_control_characters
 from standards.models import ReviewKind, ReviewTemplate
 from standards.selectors import current_version
 
@@ -253,11 +253,16 @@ def _apply_section(review: Review, section, form, state: SectionState, by: User)
 
 
 def _plain(data) -> dict:
-    return {
-        key: data.getlist(key) if hasattr(data, "getlist") else data[key]
-        for key in data
-        if key not in {"csrfmiddlewaretoken"}
-    }
+    """Input as it can be kept in the database: control characters (which PostgreSQL cannot store, and
+    which the form refuses anyway) are dropped, everything else is kept as typed."""
+    plain = {}
+    for key in data:
+        if key == "csrfmiddlewaretoken":
+            continue
+        values = data.getlist(key) if hasattr(data, "getlist") else data[key]
+        values = values if isinstance(values, list) else [values]
+        plain[without_control_characters(str(key))] = [without_control_characters(str(v)) for v in values]
+    return plain
 
 
 AUTOSAVE_MAX_CHARS = 200_000

@@ -64,8 +64,11 @@ def compliment_log(
     """Record a compliment and send it to the council's compliments address (once, by Celery)."""
     if not text.strip():
         raise ValidationError(_("There is no feedback to log as a compliment yet."))
-    if public_feedback is not None and Compliment.objects.filter(public_feedback=public_feedback).exists():
-        return public_feedback.compliment
+    if public_feedback is not None:
+        PublicFeedback.objects.select_for_update().filter(pk=public_feedback.pk).first()
+        existing = Compliment.objects.filter(public_feedback=public_feedback).first()
+        if existing is not None:
+            return existing
     compliment = Compliment.objects.create(
         council=council, review=review, public_feedback=public_feedback, text=text.strip(), logged_by=by
     )
@@ -99,6 +102,13 @@ def complaint_refer(
     """Route a complaint to the council's complaints contact and mark it on the review."""
     if not summary.strip():
         raise ValidationError({"summary": _("Summarise the complaint")})
+    if public_feedback is not None:
+        # Lock the submission: a second click (or a colleague at the same time) finds the referral
+        # already made rather than making a second one.
+        PublicFeedback.objects.select_for_update().filter(pk=public_feedback.pk).first()
+        existing = ComplaintReferral.objects.filter(public_feedback=public_feedback).first()
+        if existing is not None:
+            return existing
     referral = ComplaintReferral.objects.create(
         council=council, review=review, public_feedback=public_feedback, summary=summary.strip(), raised_by=by
     )

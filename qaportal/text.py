@@ -56,3 +56,7 @@ def clean_one_line(value: str) -> str:
     """The value ready to store, or a ValidationError saying what to change."""
     validate_one_line(value)
     return normalise(value).strip()
+
+
+def without_control_characters(value: str) -> str:
+    return "".join(ch for ch in value if ch in "\t\n\r" or unicodedata.category(ch) != "Cc")

@@ -20,6 +20,7 @@ from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, Team
 from .home import panels_for
 from .permissions import can_manage_people, roles_of
 from .roles import Role
+from .text import without_control_characters
 
 
 def root(request: HttpRequest) -> HttpResponse:
@@ -95,7 +96,7 @@ def team_edit(request: HttpRequest, council_slug: str, team_pk: int | None = Non
 
 def person_list(request: HttpRequest, council_slug: str) -> HttpResponse:
     _require_people_admin(request)
-    search = request.GET.get("q", "").strip()[:100]
+    search = without_control_characters(request.GET.get("q", "")).strip()[:100]
     page = Paginator(selectors.people_in_council(council=request.council, search=search), 50).get_page(
         request.GET.get("page")
     )

@@ -7,18 +7,12 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import ScopeError, scope
 
-from audits import services as services_audits
-from audits.demo_programmes import load_programme
-from audits.models import BestPracticeNotice, Case, Escalation, ExpectedReview
-from feedback.models import PublicFeedback
-from qaportal.models import Document, Invitation, Membership, Team
+from audits.models import Case
+from qaportal.models import Membership, Team
 from qaportal.roles import Role
-from standards import services
-from standards.catalogue_io import import_catalogue
-from standards.models import Criterion, TemplateVersion
-from tests.catalogues import catalogue_data
 from tests.conftest import activate_totp
-from tests.factories import CaseFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.objects import one_of_everything
 
 # Models that belong to no council, each for a stated reason.
 GLOBAL_MODELS = {
@@ -92,61 +86,7 @@ def _council_url_names(patterns=None, prefix="", namespace=""):
 @pytest.fixture
 def other_council_objects(council_b):
     """One of each kind of object in council B, keyed by the URL keyword that names it."""
-    team = TeamFactory(council=council_b)
-    person = UserFactory()
-    membership = MembershipFactory(council=council_b, user=person, role=Role.PRACTITIONER, team=team)
-    case = CaseFactory(council=council_b, team=team)
-    with scope(council=council_b):
-        import_catalogue(council=council_b, data=catalogue_data("somerset"))
-    version = TemplateVersion.objects.filter(council=council_b).first()
-    draft = services.draft_start(template=version.template, by=person)  # drafts have edit pages too
-    criterion = Criterion.objects.filter(standard__version=draft).first()
-    reviewer = UserFactory()
-    MembershipFactory(council=council_b, user=reviewer, role=Role.SERVICE_MANAGER, team=TeamFactory(council=council_b))
-    review = services_audits.review_allocate(
-        council=council_b, template=version.template, case=case, reviewer=reviewer, by=reviewer, kind="additional"
-    )
-    escalation = Escalation.objects.create(
-        council=council_b, review=review, concern="safety", detail="x", raised_by=reviewer
-    )
-    notice = BestPracticeNotice.objects.create(council=council_b, review=review, text="Good", raised_by=reviewer)
-    item = PublicFeedback.objects.create(council=council_b, feedback="Private feedback to council B")
-    rule = load_programme(council_b).rules.first()
-    expected = ExpectedReview.objects.create(
-        council=council_b,
-        rule=rule,
-        period=review.period,
-        person=reviewer,
-        template=version.template,
-        kind="peer",
-        due_date=review.period,
-    )
-
-    invitation = Invitation.objects.create(council=council_b, user=UserFactory(), role=Role.MODERATOR)
-    pdf = Document.objects.create(
-        council=council_b, kind="review-pdf", key="x", title="x", params={"review_id": review.pk}
-    )
-
-    return {
-        "invitation_pk": invitation.pk,
-        "document_pk": pdf.pk,
-        "team_pk": team.pk,
-        "person_pk": person.pk,
-        "membership_pk": membership.pk,
-        "case_pk": case.pk,
-        "template_pk": version.template_id,
-        "version_pk": draft.pk,
-        "standard_pk": criterion.standard_id,
-        "criterion_pk": criterion.pk,
-        "review_pk": review.pk,
-        "escalation_pk": escalation.pk,
-        "kind": "ratings",  # a section of B's review
-        "notice_pk": notice.pk,
-        "item_pk": item.pk,
-        "rule_pk": rule.pk,
-        "programme_pk": rule.programme_id,
-        "expected_pk": expected.pk,
-    }
+    return one_of_everything(council_b, catalogue="somerset")
 
 
 @pytest.fixture

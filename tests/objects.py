@@ -1,0 +1,88 @@
+"""One object of every kind in a council, keyed by the URL keyword that names it.
+
+Used by the tenancy test (objects of another council must be a 404) and the bad-input sweep (every
+page of the council, filled with nonsense)."""
+
+from __future__ import annotations
+
+from django_scopes import scope
+
+from audits import services as review_services
+from audits.demo_programmes import load_programme
+from audits.models import BestPracticeNotice, Escalation, ExpectedReview
+from feedback.models import FeedbackLink, PublicFeedback
+from qaportal.models import Document, Invitation
+from qaportal.roles import Role
+from standards import services as catalogue_services
+from standards.catalogue_io import import_catalogue
+from standards.models import Criterion, ReviewTemplate, TemplateVersion
+from tests.catalogues import catalogue_data
+from tests.factories import CaseFactory, MembershipFactory, TeamFactory, UserFactory
+
+
+def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
+    """`reviewer`: who completes the review (by default a new service manager in another team)."""
+    team = TeamFactory(council=council)
+    person = UserFactory()
+    membership = MembershipFactory(council=council, user=person, role=Role.PRACTITIONER, team=team)
+    case = CaseFactory(council=council, team=team)
+    if not ReviewTemplate.objects.filter(council=council).exists():
+        with scope(council=council):
+            import_catalogue(council=council, data=catalogue_data(catalogue))
+    version = TemplateVersion.objects.filter(council=council, status="published").order_by("template__order").first()
+    draft = catalogue_services.draft_start(template=version.template, by=person)  # drafts have edit pages too
+    criterion = Criterion.objects.filter(standard__version=draft).first()
+    if criterion is None:  # a catalogue rated by standard alone (Derbyshire's PSR): give the draft a question
+        standard = draft.standards.first()
+        criterion = Criterion.objects.create(
+            council=council, standard=standard, order=1, number="1.1", text="A question"
+        )
+    if reviewer is None:
+        reviewer = UserFactory()
+        MembershipFactory(council=council, user=reviewer, role=Role.SERVICE_MANAGER, team=TeamFactory(council=council))
+    with scope(council=council):
+        review = review_services.review_allocate(
+            council=council, template=version.template, case=case, reviewer=reviewer, by=reviewer, kind="additional"
+        )
+    escalation = Escalation.objects.create(
+        council=council, review=review, concern="safety", detail="x", raised_by=reviewer
+    )
+    notice = BestPracticeNotice.objects.create(council=council, review=review, text="Good", raised_by=reviewer)
+    item = PublicFeedback.objects.create(council=council, feedback=f"Private feedback to {council.name}")
+    rule = load_programme(council).rules.first()
+    expected = ExpectedReview.objects.create(
+        council=council,
+        rule=rule,
+        period=review.period,
+        person=reviewer,
+        template=version.template,
+        kind="peer",
+        due_date=review.period,
+    )
+    invitation = Invitation.objects.create(council=council, user=UserFactory(), role=Role.MODERATOR)
+    pdf = Document.objects.create(  # a failed run, so its page offers "try again"
+        council=council, kind="review-pdf", key="x", title="x", params={"review_id": review.pk}, status="failed"
+    )
+    link = FeedbackLink.objects.create(council=council, review=review, created_by=reviewer)
+    return {
+        "invitation_pk": invitation.pk,
+        "document_pk": pdf.pk,
+        "team_pk": team.pk,
+        "person_pk": person.pk,
+        "membership_pk": membership.pk,
+        "case_pk": case.pk,
+        "template_pk": version.template_id,
+        "version_pk": draft.pk,
+        "standard_pk": criterion.standard_id,
+        "criterion_pk": criterion.pk,
+        "review_pk": review.pk,
+        "escalation_pk": escalation.pk,
+        "kind": "ratings",
+        "notice_pk": notice.pk,
+        "item_pk": item.pk,
+        "rule_pk": rule.pk,
+        "programme_pk": rule.programme_id,
+        "expected_pk": expected.pk,
+        "token": link.token,
+        "_review": review,
+    }
