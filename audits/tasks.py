@@ -7,13 +7,12 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from qaportal.calendar import working_days_between
+from qaportal.emails import send_email
 from qaportal.models import Council, User
 from qaportal.roles import Role
 from qaportal.tasks import CouncilTask
@@ -39,10 +38,7 @@ def group_managers_for(review: Review) -> list[User]:
 
 
 def _send(subject: str, template: str, context: dict, recipients: list[User]) -> list[str]:
-    emails = [u.email for u in recipients]
-    if emails:
-        send_mail(subject=subject, message=render_to_string(template, context), from_email=None, recipient_list=emails)
-    return emails
+    return send_email(to=[u.email for u in recipients], subject=subject, template=template, context=context)
 
 
 @shared_task(base=CouncilTask, name="audits.notify_escalation")
@@ -161,13 +157,11 @@ def notify_mi_team(council: Council, sample_id: int) -> list[str]:
     flagged = list(sample.cases.filter(reviewed_recently=True, mi_notified_at__isnull=True).select_related("case"))
     if not flagged:
         return []
-    send_mail(
+    send_email(
+        to=[council.mi_team_email],
         subject=f"Sampled PINs reviewed in the last {council.lookback_months} months ({sample.period:%B %Y})",
-        message=render_to_string(
-            "audits/email/mi_team.txt", {"sample": sample, "flagged": flagged, "council": council}
-        ),
-        from_email=None,
-        recipient_list=[council.mi_team_email],
+        template="audits/email/mi_team.txt",
+        context={"sample": sample, "flagged": flagged, "council": council},
     )
     SampleCase.objects.filter(pk__in=[f.pk for f in flagged]).update(mi_notified_at=timezone.now())
     return [council.mi_team_email]
@@ -180,11 +174,8 @@ def _send_once(
     try:
         with transaction.atomic():
             Notification.objects.create(council=council, kind=kind, key=key, recipient=recipient)
-            send_mail(
-                subject=subject,
-                message=render_to_string(template, {**context, "council": council}),
-                from_email=None,
-                recipient_list=[recipient.email],
+            send_email(
+                to=[recipient.email], subject=subject, template=template, context={**context, "council": council}
             )
     except IntegrityError:
         return False  # already sent

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from qaportal.emails import send_email
 from qaportal.models import Council
 from qaportal.tasks import CouncilTask
 
@@ -26,12 +25,7 @@ def _send_once(model, pk: int, council: Council, address: str, subject: str, tem
         if not address:
             logger.error("%s %s in %s: the council has no address configured.", model.__name__, pk, council.slug)
             return ""
-        send_mail(
-            subject=subject,
-            message=render_to_string(template, {"item": item, "council": council}),
-            from_email=None,
-            recipient_list=[address],
-        )
+        send_email(to=[address], subject=subject, template=template, context={"item": item, "council": council})
         item.sent_at = timezone.now()
         item.save(update_fields=["sent_at"])
         return address

@@ -161,8 +161,10 @@ def _schema_message(data: Any, error) -> str:
         detail = f"{name or 'the list'} needs at least {rule}"
     elif kind == "maxItems":
         detail = f"{name or 'the list'} has more than {rule} entries"
-    elif kind == "pattern":
+    elif kind == "pattern" and "[a-z0-9]" in str(rule):
         detail = f"{name or 'the key'} must be lower-case letters, digits and hyphens"
+    elif kind == "pattern":
+        detail = f"{name} must be on one line"
     elif kind == "uniqueItems":
         detail = f"{name} lists the same value twice"
     elif kind in {"minimum", "maximum"}:

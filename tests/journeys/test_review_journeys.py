@@ -89,9 +89,10 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     page.get_by_label("Their feedback, in their words").fill("She said the social worker really listened.")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Quality Assurance Plan
-    page.get_by_label("Action 1", exact=True).fill("Update the care and support plan with the new outcomes.")
-    page.get_by_label("Who will do action 1").fill("Allocated worker")
-    due = page.get_by_role("group", name="Action 1 due by")
+    action = page.get_by_role("group", name="Action 1")
+    action.get_by_label("Action", exact=True).fill("Update the care and support plan with the new outcomes.")
+    action.get_by_label("Who will do it").fill("Allocated worker")
+    due = action.get_by_role("group", name="Due by")
     due.get_by_label("Day").fill("18")
     due.get_by_label("Month").fill("12")
     due.get_by_label("Year").fill("2026")

@@ -88,3 +88,10 @@ def test_the_launch_catalogues_match_the_declared_format():
 
     for slug in ["derbyshire", "somerset", "lincolnshire", "coventry"]:
         assert schema_errors(catalogue_data(slug)) == [], slug
+
+
+def test_a_name_with_a_newline_never_reaches_an_email_subject(importing):
+    data = catalogue_data("derbyshire")
+    data["templates"][0]["short_name"] = "PSR\nBcc: everyone@derbyshire.example"
+    page = importing(json.dumps(data).encode()).content.decode()
+    assert "short name must be on one line" in page
