@@ -6,13 +6,19 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
 from django_scopes import scope
 
-from qaportal.models import Council, Membership, Team
+from qaportal.demo import demo_login_email
+from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role, TeamKind
+from standards.selectors import current_versions
 
-from .models import Case
+from .models import Case, Review
+from .reviews import services
+from .reviews.selectors import review_in_council
+from .sections import sections_of
 
 CASES_PER_COUNCIL = 500
 CASE_TEAM_KINDS = {TeamKind.LONG_TERM, TeamKind.START, TeamKind.OT, TeamKind.AMHP, TeamKind.SAFEGUARDING, TeamKind.DOLS}
@@ -62,12 +68,6 @@ SAMPLE_TEXT = {
 
 def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
     """Complete each section the reviewer completes, through the same service the pages use."""
-    from django.http import QueryDict
-
-    from . import services
-    from .sections import sections_of
-    from .selectors import review_in_council
-
     for section in sections_of(review):
         if not section.reviewer_completes or section.kind in leave_out or section.kind == "escalation":
             continue
@@ -124,13 +124,6 @@ def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
 @transaction.atomic
 def load_reviews(council: Council) -> int:
     """A handful of reviews for the demo service manager and group manager. Skipped if any exist."""
-    from qaportal.demo import demo_login_email
-    from qaportal.models import User
-    from standards.selectors import current_versions
-
-    from . import services
-    from .models import Review
-
     with scope(council=council):
         if Review.objects.filter(council=council).exists():
             return Review.objects.filter(council=council).count()
@@ -156,8 +149,6 @@ def load_reviews(council: Council) -> int:
             _fill(review, reviewer, leave_out={"summary"} if step == "in_progress" else set())
             if step == "in_progress":
                 continue
-            from .selectors import review_in_council
-
             review = services.review_submit(review=review_in_council(council=council, pk=review.pk), by=reviewer)
             if not version.requires_authorisation:
                 continue

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import programme_views, views
+from .programme import views as programme_views
+from .reviews import views
 
 app_name = "audits"
 
@@ -37,7 +38,6 @@ urlpatterns = [
     path("programme/<int:programme_pk>/timetable/", programme_views.timetable_edit, name="timetable_edit"),
     path("programme/allocation/", programme_views.allocation, name="allocation"),
     path("programme/samples/upload/", programme_views.sample_upload, name="sample_upload"),
-    path("programme/compliance/", programme_views.compliance, name="compliance"),
     path("programme/requests/<int:expected_pk>/", programme_views.request_start, name="request_start"),
     path("cases/", views.case_search, name="case_search"),
     path("cases/<int:case_pk>/", views.case_detail, name="case"),

@@ -6,11 +6,6 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        from audits.sections import HANDLERS
-        from standards.models import SectionKind
-
-        from . import home  # noqa: F401  (registers the home page panel)
-        from .sections import FeedbackSection
-
-        # The review form's feedback section is this app's: contact attempts, feedback, or a reason.
-        HANDLERS[SectionKind.FEEDBACK] = FeedbackSection
+        # The home panel, and the review form's feedback section (contact attempts, the person's
+        # words, or why they were not asked), register themselves with the apps below.
+        from . import home, navigation, sections  # noqa: F401

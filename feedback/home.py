@@ -6,14 +6,13 @@ from qaportal.home import register_panel
 
 from . import permissions
 from .models import PublicFeedback
+from .selectors import best_practice_log
 
 
 @register_panel(30)
 def quality_team_feedback(request: HttpRequest):
     if not permissions.can_manage_feedback(request.user, request.council):
         return None
-    from .selectors import best_practice_log
-
     return "feedback/home_panel.html", {
         "new_feedback": PublicFeedback.objects.filter(
             council=request.council, status=PublicFeedback.Status.NEW

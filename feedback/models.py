@@ -5,9 +5,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from qaportal.models import Council
+from qaportal.models import CouncilOwned
 
 
 class Contacted(models.TextChoices):
@@ -16,7 +15,7 @@ class Contacted(models.TextChoices):
     PROFESSIONAL = "professional", _("A professional involved in the work")
 
 
-class ReviewFeedback(models.Model):
+class ReviewFeedback(CouncilOwned):
     """The person's voice in a review: their feedback, or why it was not sought."""
 
     GivenBy = Contacted
@@ -28,7 +27,6 @@ class ReviewFeedback(models.Model):
         UNREACHABLE = "unreachable", _("Not reached after the recommended attempts")
         OTHER = "other", _("Another reason")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.OneToOneField("audits.Review", on_delete=models.CASCADE, related_name="feedback")
     given_by = models.CharField(max_length=16, choices=Contacted.choices, blank=True)
     feedback = models.TextField(blank=True)
@@ -36,13 +34,11 @@ class ReviewFeedback(models.Model):
     no_contact_reason = models.CharField(max_length=16, choices=NoContactReason.choices, blank=True)
     no_contact_detail = models.TextField(blank=True)
 
-    objects = ScopedManager(council="council")
-
     def __str__(self) -> str:
         return f"Feedback for review {self.review_id}"
 
 
-class ContactAttempt(models.Model):
+class ContactAttempt(CouncilOwned):
     """One attempt to reach the person, their representative or a professional for feedback."""
 
     class Method(models.TextChoices):
@@ -59,7 +55,6 @@ class ContactAttempt(models.Model):
         DECLINED = "declined", _("Declined to give feedback")
         WRONG_DETAILS = "wrong_details", _("Wrong contact details")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey("audits.Review", on_delete=models.CASCADE, related_name="contact_attempts")
     at = models.DateTimeField()
     contacted = models.CharField(max_length=16, choices=Contacted.choices)
@@ -68,8 +63,6 @@ class ContactAttempt(models.Model):
     note = models.CharField(max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -82,25 +75,22 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class FeedbackLink(models.Model):
+class FeedbackLink(CouncilOwned):
     """A one-time link a reviewer shares so that feedback given on the public form joins their review.
 
     The token is random and says nothing about the person or the case."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey("audits.Review", on_delete=models.CASCADE, related_name="feedback_links")
     token = models.CharField(max_length=64, unique=True, default=_token)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     def __str__(self) -> str:
         return f"Feedback link for review {self.review_id}"
 
 
-class PublicFeedback(models.Model):
+class PublicFeedback(CouncilOwned):
     """Feedback sent through the council's public form, without an account. Anonymous unless the
     person chooses to leave their name or contact details."""
 
@@ -119,7 +109,6 @@ class PublicFeedback(models.Model):
         COMPLIMENT = "compliment", _("Logged as a compliment")
         COMPLAINT = "complaint", _("Referred as a complaint")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     form = models.CharField(max_length=10, choices=Form.choices, default=Form.STANDARD)
     review = models.ForeignKey(
         "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="public_feedback"
@@ -133,8 +122,6 @@ class PublicFeedback(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-submitted_at"]
 
@@ -146,43 +133,36 @@ class PublicFeedback(models.Model):
         return not (self.name or self.contact)
 
 
-class Compliment(models.Model):
-    """Positive feedback logged as a compliment and sent to the council's compliments address."""
+class Referral(CouncilOwned):
+    """Feedback passed on from a review or the inbox: a compliment, sent to the council's compliments
+    address to be logged, or a complaint not resolved when it was raised, sent to its complaints contact."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    class Kind(models.TextChoices):
+        COMPLIMENT = "compliment", _("Compliment")
+        COMPLAINT = "complaint", _("Complaint")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     review = models.ForeignKey(
-        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="compliments"
+        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
-    public_feedback = models.OneToOneField(
-        PublicFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="compliment"
+    public_feedback = models.ForeignKey(
+        PublicFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals"
     )
-    text = models.TextField()
-    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    logged_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(help_text=_("The compliment, or a summary of the complaint, in the person's words."))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            # One compliment and one complaint at most per public submission, however often it is clicked.
+            models.UniqueConstraint(
+                fields=["council", "public_feedback", "kind"],
+                condition=models.Q(public_feedback__isnull=False),
+                name="one_referral_of_each_kind_per_submission",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Compliment {self.pk}"
-
-
-class ComplaintReferral(models.Model):
-    """A complaint raised while giving feedback, routed to the council's complaints contact."""
-
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
-    review = models.ForeignKey(
-        "audits.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="complaints"
-    )
-    public_feedback = models.OneToOneField(
-        PublicFeedback, on_delete=models.SET_NULL, null=True, blank=True, related_name="complaint"
-    )
-    summary = models.TextField()
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ScopedManager(council="council")
-
-    def __str__(self) -> str:
-        return f"Complaint referral {self.pk}"
+        return f"{self.get_kind_display()} {self.pk}"

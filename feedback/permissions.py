@@ -1,5 +1,5 @@
 from audits.models import Review
-from audits.permissions import can_edit_review, can_view_review
+from audits.reviews.permissions import can_edit_review, can_view_review
 from qaportal.models import Council, User
 from qaportal.permissions import has_any_role
 from qaportal.roles import Role

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audits.sections import Change, Problem, Section
+from audits.sections import Change, Problem, Section, register_section
 from qaportal.fields import DateField, OneLineField, TextField
 from qaportal.models import User
 from standards.models import SectionKind
 
-from .models import ContactAttempt, Contacted, ReviewFeedback
+from .links import share_panel
+from .models import ContactAttempt, Contacted, Referral, ReviewFeedback
+from .permissions import can_route_feedback
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -113,10 +115,14 @@ class FeedbackForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(data["attempt_date"], dt.time(hours, minutes)))
 
 
+@register_section(SectionKind.FEEDBACK)
 class FeedbackSection(Section):
     kind = SectionKind.FEEDBACK
     template_name = "feedback/section.html"
     display_template = "feedback/_review_feedback.html"
+    guidance_open = True
+    select_related = ("feedback",)
+    prefetch_related = ("contact_attempts", "referrals")
 
     def _record(self) -> ReviewFeedback | None:
         try:
@@ -219,14 +225,11 @@ class FeedbackSection(Section):
         return self._record() is not None or bool(self.attempts())
 
     def extra_context(self, request) -> dict:
-        from .permissions import can_route_feedback
-        from .views import share_panel
-
         return {
             **share_panel(request, self.review),
             "nudge": self.nudge(),
             "attempts": self.attempts(),
             "can_route": can_route_feedback(request.user, self.review),
-            "complaints": list(self.review.complaints.all()),
-            "compliments": list(self.review.compliments.all()),
+            "complaints": [r for r in self.review.referrals.all() if r.kind == Referral.Kind.COMPLAINT],
+            "compliments": [r for r in self.review.referrals.all() if r.kind == Referral.Kind.COMPLIMENT],
         }

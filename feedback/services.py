@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audits.events import review_event_record
 from audits.models import BestPracticeNotice, Review, ReviewEvent
 from qaportal.models import Council, User
 
-from . import permissions
-from .models import ComplaintReferral, Compliment, FeedbackLink, PublicFeedback
+from . import permissions, tasks
+from .models import FeedbackLink, PublicFeedback, Referral
 
 
 @transaction.atomic
@@ -53,88 +54,53 @@ def public_feedback_mark_read(*, submission: PublicFeedback) -> PublicFeedback:
 
 
 @transaction.atomic
-def compliment_log(
+def referral_make(
     *,
     council: Council,
+    kind: str,
     by: User,
     text: str,
     review: Review | None = None,
     public_feedback: PublicFeedback | None = None,
-) -> Compliment:
-    """Record a compliment and send it to the council's compliments address (once, by Celery)."""
+) -> Referral:
+    """Pass feedback on as a compliment or a complaint: recorded, marked on the review and the
+    submission, and sent once to the council's address for it (by Celery, after the commit)."""
     if not text.strip():
+        if kind == Referral.Kind.COMPLAINT:
+            raise ValidationError({"summary": _("Summarise the complaint")})
         raise ValidationError(_("There is no feedback to log as a compliment yet."))
-    if public_feedback is not None:
-        PublicFeedback.objects.select_for_update().filter(pk=public_feedback.pk).first()
-        existing = Compliment.objects.filter(public_feedback=public_feedback).first()
-        if existing is not None:
-            return existing
-    compliment = Compliment.objects.create(
-        council=council, review=review, public_feedback=public_feedback, text=text.strip(), logged_by=by
-    )
-    if public_feedback is not None:
-        public_feedback.status = PublicFeedback.Status.COMPLIMENT
-        public_feedback.save(update_fields=["status"])
-    if review is not None:
-        ReviewEvent.objects.create(
-            council=council,
-            review=review,
-            by=by,
-            action="compliment",
-            from_status=review.status,
-            to_status=review.status,
-        )
-    from .tasks import send_compliment
-
-    transaction.on_commit(lambda: send_compliment.delay(council.pk, compliment.pk))
-    return compliment
-
-
-@transaction.atomic
-def complaint_refer(
-    *,
-    council: Council,
-    by: User,
-    summary: str,
-    review: Review | None = None,
-    public_feedback: PublicFeedback | None = None,
-) -> ComplaintReferral:
-    """Route a complaint to the council's complaints contact and mark it on the review."""
-    if not summary.strip():
-        raise ValidationError({"summary": _("Summarise the complaint")})
     if public_feedback is not None:
         # Lock the submission: a second click (or a colleague at the same time) finds the referral
         # already made rather than making a second one.
         PublicFeedback.objects.select_for_update().filter(pk=public_feedback.pk).first()
-        existing = ComplaintReferral.objects.filter(public_feedback=public_feedback).first()
+        existing = Referral.objects.filter(council=council, public_feedback=public_feedback, kind=kind).first()
         if existing is not None:
             return existing
-    referral = ComplaintReferral.objects.create(
-        council=council, review=review, public_feedback=public_feedback, summary=summary.strip(), raised_by=by
+    referral = Referral.objects.create(
+        council=council, kind=kind, review=review, public_feedback=public_feedback, text=text.strip(), by=by
     )
     if public_feedback is not None:
-        public_feedback.status = PublicFeedback.Status.COMPLAINT
+        public_feedback.status = (
+            PublicFeedback.Status.COMPLIMENT if kind == Referral.Kind.COMPLIMENT else PublicFeedback.Status.COMPLAINT
+        )
         public_feedback.save(update_fields=["status"])
     if review is not None:
-        ReviewEvent.objects.create(
-            council=council,
+        review_event_record(
             review=review,
+            action=ReviewEvent.Action.COMPLIMENT if kind == Referral.Kind.COMPLIMENT else ReviewEvent.Action.COMPLAINT,
             by=by,
-            action="complaint",
-            from_status=review.status,
-            to_status=review.status,
-            reason=_("Complaint referred to the complaints team"),
         )
-    from .tasks import send_complaint
-
-    transaction.on_commit(lambda: send_complaint.delay(council.pk, referral.pk))
+    transaction.on_commit(lambda: tasks.send_referral.delay(council.pk, referral.pk))
     return referral
 
 
 @transaction.atomic
-def best_practice_mark_shared(*, notice: BestPracticeNotice, shared_at: dt.date, shared_how: str) -> BestPracticeNotice:
+def best_practice_mark_shared(
+    *, notice: BestPracticeNotice, shared_at: dt.date, shared_how: str, by: User | None = None
+) -> BestPracticeNotice:
     if not shared_how.strip():
         raise ValidationError({"shared_how": _("Say how it was shared, for example Practice Week")})
     notice.shared_at, notice.shared_how = shared_at, shared_how.strip()
     notice.save(update_fields=["shared_at", "shared_how"])
+    review_event_record(review=notice.review, action=ReviewEvent.Action.SHARE, by=by, reason=notice.shared_how)
     return notice

@@ -1,55 +1,51 @@
-"""Compliments and complaints are emailed once each, by Celery, after the change commits."""
+"""Compliments and complaints are e-mailed once each, by Celery, after the change that makes them commits."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
-from qaportal.emails import send_email
+from qaportal.emails import send_once
 from qaportal.models import Council
 from qaportal.tasks import CouncilTask
 
-from .models import ComplaintReferral, Compliment
+from .models import Referral
 
 logger = logging.getLogger(__name__)
 
-
-def _send_once(model, pk: int, council: Council, address: str, subject: str, template: str) -> str:
-    with transaction.atomic():
-        item = model.objects.select_for_update().filter(council=council, pk=pk).first()
-        if item is None or item.sent_at is not None:
-            return ""  # already sent: a retried or duplicated task sends nothing more
-        if not address:
-            logger.error("%s %s in %s: the council has no address configured.", model.__name__, pk, council.slug)
-            return ""
-        send_email(to=[address], subject=subject, template=template, context={"item": item, "council": council})
-        item.sent_at = timezone.now()
-        item.save(update_fields=["sent_at"])
-        return address
-
-
-@shared_task(base=CouncilTask, name="feedback.send_compliment")
-def send_compliment(council: Council, compliment_id: int) -> str:
-    return _send_once(
-        Compliment,
-        compliment_id,
-        council,
-        council.compliments_email,
-        f"A compliment for {council.department}",
-        "feedback/email/compliment.txt",
-    )
-
-
-@shared_task(base=CouncilTask, name="feedback.send_complaint")
-def send_complaint(council: Council, referral_id: int) -> str:
-    return _send_once(
-        ComplaintReferral,
-        referral_id,
-        council,
-        council.complaints_email,
+ROUTES = {
+    Referral.Kind.COMPLIMENT: ("compliments_email", "A compliment for {department}", "feedback/email/compliment.txt"),
+    Referral.Kind.COMPLAINT: (
+        "complaints_email",
         "A complaint raised while giving feedback",
         "feedback/email/complaint.txt",
+    ),
+}
+
+
+@shared_task(base=CouncilTask, name="feedback.send_referral")
+def send_referral(council: Council, referral_id: int) -> str:
+    """Send the compliment or complaint to the council's address for it; a retried task sends nothing more."""
+    referral = Referral.objects.filter(council=council, pk=referral_id).first()
+    if referral is None:
+        return ""
+    field, subject, template = ROUTES[referral.kind]
+    address = getattr(council, field)
+    if not address:
+        logger.error("%s %s in %s: the council has no address configured.", referral.kind, referral.pk, council.slug)
+        return ""
+    sent = send_once(
+        council=council,
+        purpose=f"referral-{referral.kind}",
+        key=f"referral-{referral.pk}",
+        address=address,
+        subject=subject.format(department=council.department),
+        template=template,
+        context={"item": referral},
     )
+    if not sent:
+        return ""
+    Referral.objects.filter(pk=referral.pk).update(sent_at=timezone.now())
+    return address

@@ -20,9 +20,3 @@ urlpatterns = [
     path("reviews/<int:review_pk>/feedback/compliment/", views.compliment_from_review, name="compliment"),
     path("reviews/<int:review_pk>/feedback/complaint/", views.complaint_from_review, name="complaint"),
 ]
-
-# Short links for sharing and QR codes: /f/<council>/ and /f/<council>/<token>/
-short_urlpatterns = [
-    path("f/<slug:council_slug>/", views.short_link, name="short"),
-    path("f/<slug:council_slug>/<str:token>/", views.short_link, name="short_token"),
-]

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import io
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits.selectors import review_in_council
+from audits.reviews.selectors import review_in_council
 from qaportal.calendar import parse_month
 from qaportal.exports import FORMATS, table_response
 from qaportal.middleware import public
@@ -24,7 +20,8 @@ from qaportal.net import client_ip
 
 from . import permissions, selectors, services
 from .forms import ComplaintForm, EasyReadFeedbackForm, PublicFeedbackForm, SharedForm
-from .models import FeedbackLink, PublicFeedback
+from .links import short_url
+from .models import PublicFeedback, Referral, ReviewFeedback
 
 SUBMISSIONS_PER_MINUTE = 10
 
@@ -38,6 +35,13 @@ def _over_limit(request: HttpRequest) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=60)
         return False
+
+
+def _review(request: HttpRequest, review_pk: int):
+    review = review_in_council(council=request.council, pk=review_pk)
+    if review is None:
+        raise Http404("No such review in this council.")
+    return review
 
 
 @public
@@ -92,30 +96,12 @@ def short_link(request: HttpRequest, council_slug: str, token: str = "") -> Http
     return redirect("feedback:public_form", council_slug=council_slug)
 
 
-def _short_url(council_slug: str, token: str = "") -> str:
-    path = reverse(
-        "feedback_short:short_token" if token else "feedback_short:short",
-        kwargs={"council_slug": council_slug, **({"token": token} if token else {})},
-    )
-    return settings.QAPORTAL_BASE_URL.rstrip("/") + path
-
-
-def qr_data_uri(url: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
 # --- from a review ------------------------------------------------------------------------------
 
 
 @require_POST
 def link_create(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
-    review = review_in_council(council=request.council, pk=review_pk)
+    review = _review(request, review_pk)
     link = services.feedback_link_create(review=review, by=request.user)
     request.session["feedback-link"] = link.pk
     messages.success(request, _("A one-time feedback link has been made. Share it with the person."))
@@ -125,34 +111,19 @@ def link_create(request: HttpRequest, council_slug: str, review_pk: int) -> Http
     )
 
 
-def share_panel(request: HttpRequest, review) -> dict:
-    """The link and QR code shown on the review's feedback page, newest first."""
-    link_pk = request.session.get("feedback-link")
-    link = (
-        FeedbackLink.objects.filter(council=review.council, review=review, pk=link_pk, used_at__isnull=True).first()
-        if link_pk
-        else None
-    )
-    general = _short_url(review.council.slug)
-    if link is None:
-        return {"share_url": general, "share_qr": qr_data_uri(general), "one_time": False}
-    url = _short_url(review.council.slug, link.token)
-    return {"share_url": url, "share_qr": qr_data_uri(url), "one_time": True}
-
-
 @require_POST
 def compliment_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
-    review = review_in_council(council=request.council, pk=review_pk)
+    review = _review(request, review_pk)
     if not permissions.can_route_feedback(request.user, review):
         raise PermissionDenied
-    from .models import ReviewFeedback
-
     try:
         text = review.feedback.feedback
     except ReviewFeedback.DoesNotExist:
         text = ""
     try:
-        services.compliment_log(council=request.council, by=request.user, text=text, review=review)
+        services.referral_make(
+            council=request.council, kind=Referral.Kind.COMPLIMENT, by=request.user, text=text, review=review
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -165,13 +136,17 @@ def compliment_from_review(request: HttpRequest, council_slug: str, review_pk: i
 
 
 def complaint_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
-    review = review_in_council(council=request.council, pk=review_pk)
+    review = _review(request, review_pk)
     if not permissions.can_route_feedback(request.user, review):
         raise PermissionDenied
     form = ComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.complaint_refer(
-            council=request.council, by=request.user, review=review, summary=form.cleaned_data["summary"]
+        services.referral_make(
+            council=request.council,
+            kind=Referral.Kind.COMPLAINT,
+            by=request.user,
+            review=review,
+            text=form.cleaned_data["summary"],
         )
         messages.success(
             request,
@@ -202,7 +177,7 @@ def inbox(request: HttpRequest, council_slug: str) -> HttpResponse:
             "items": selectors.inbox(council=request.council, status=status)[:200],
             "status": status,
             "statuses": PublicFeedback.Status.choices,
-            "share_url": _short_url(request.council.slug),
+            "share_url": short_url(request.council.slug),
         },
     )
 
@@ -214,12 +189,22 @@ def inbox_item(request: HttpRequest, council_slug: str, item_pk: int) -> HttpRes
     form = ComplaintForm(request.POST or None, initial={"summary": item.feedback})
     if request.method == "POST":
         if "compliment" in request.POST:
-            services.compliment_log(council=request.council, by=request.user, text=item.feedback, public_feedback=item)
+            services.referral_make(
+                council=request.council,
+                kind=Referral.Kind.COMPLIMENT,
+                by=request.user,
+                text=item.feedback,
+                public_feedback=item,
+            )
             messages.success(request, _("Logged as a compliment."))
             return redirect("feedback:inbox", council_slug=council_slug)
         if form.is_valid():
-            services.complaint_refer(
-                council=request.council, by=request.user, summary=form.cleaned_data["summary"], public_feedback=item
+            services.referral_make(
+                council=request.council,
+                kind=Referral.Kind.COMPLAINT,
+                by=request.user,
+                text=form.cleaned_data["summary"],
+                public_feedback=item,
             )
             messages.success(request, _("Referred to the complaints team."))
             return redirect("feedback:inbox", council_slug=council_slug)
@@ -266,7 +251,7 @@ def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.best_practice_mark_shared(notice=notice, **form.cleaned_data)
+            services.best_practice_mark_shared(notice=notice, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

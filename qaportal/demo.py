@@ -9,6 +9,8 @@ import functools
 import random
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_scopes import scope
@@ -357,9 +359,6 @@ def load_council(spec: CouncilSpec) -> Council:
 
 
 def _activate_demo_mfa(council: Council) -> None:
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
-
     for role in council.mfa_required_roles:
         user = User.objects.filter(email=demo_login_email(council.slug, role)).first()
         if user is None:

@@ -1,12 +1,15 @@
-"""E-mail and the links in it: one way to build an absolute link and one way to send a message."""
+"""E-mail and the links in it: one way to build an absolute link, one way to send a message, and one
+way to send a message once only."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .models import Council, Notification, User
 from .text import one_line
 
 
@@ -31,3 +34,31 @@ def send_email(*, to: list[str], subject: str, template: str, context: dict) -> 
             recipient_list=recipients,
         )
     return recipients
+
+
+def send_once(
+    *,
+    council: Council,
+    purpose: str,
+    key: str,
+    subject: str,
+    template: str,
+    context: dict,
+    recipient: User | None = None,
+    address: str = "",
+) -> bool:
+    """Send a message to a person (or an address) once only, whatever retries or repeats happen.
+
+    The record and the sending share one transaction: if the mail server refuses, nothing is
+    recorded and the task can be retried; if it was sent, a second call finds the record."""
+    to = f"user:{recipient.pk}" if recipient is not None else address
+    email = recipient.email if recipient is not None else address
+    if not email:
+        return False
+    try:
+        with transaction.atomic():
+            Notification.objects.create(council=council, purpose=purpose, key=key[:200], to=to)
+            send_email(to=[email], subject=subject, template=template, context={"council": council, **context})
+    except IntegrityError:
+        return False  # already sent
+    return True

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware
@@ -75,16 +77,12 @@ class RequireMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not self._exempt(request):
-            from allauth.mfa.utils import is_mfa_enabled
-
             if not is_mfa_enabled(user) and must_have_mfa(user):
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod
     def _exempt(request: HttpRequest) -> bool:
-        from django.conf import settings
-
         if request.path_info.startswith(settings.STATIC_URL):
             return True
         try:

@@ -58,6 +58,19 @@ class Council(models.Model):
         return self.name
 
 
+class CouncilOwned(models.Model):
+    """A row that belongs to one council: the council is part of every lookup (a scoped manager
+    raises if no council is active), so a forgotten filter fails loudly instead of leaking.
+    Models that need a reverse accessor on Council redefine `council` with a related_name."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(council="council")
+
+    class Meta:
+        abstract = True
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -101,7 +114,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
-class Team(models.Model):
+class Team(CouncilOwned):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=TeamKind.choices, default=TeamKind.LONG_TERM)
@@ -109,8 +122,6 @@ class Team(models.Model):
         _("service or area"), max_length=120, blank=True, help_text=_("For example, North Derbyshire.")
     )
     is_active = models.BooleanField(default=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["service", "name"]
@@ -120,7 +131,7 @@ class Team(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CouncilOwned):
     """One role a person holds in a council, in a team where the role has one.
 
     A group manager has one membership per team they are over.
@@ -131,8 +142,6 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
     role = models.CharField(max_length=40, choices=Role.choices)
     profession = models.CharField(max_length=40, choices=Profession.choices, blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["role"]
@@ -159,7 +168,7 @@ def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Invitation(models.Model):
+class Invitation(CouncilOwned):
     """A council's invitation to someone who already has a QA Portal account elsewhere.
 
     Their account is theirs, not the council's: a council admin cannot take a person from another
@@ -183,8 +192,6 @@ class Invitation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     responded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -199,7 +206,7 @@ class Invitation(models.Model):
         return f"Invitation of {self.user} to {self.council} as {self.get_role_display()}"
 
 
-class Document(models.Model):
+class Document(CouncilOwned):
     """A generated file — a review's PDF, a report — made by a Celery task, kept with who asked for it.
 
     `key` names what the file shows (for a review, its id and latest change), so asking again for the
@@ -229,8 +236,6 @@ class Document(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-requested_at"]
         constraints = [
@@ -248,3 +253,22 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Notification(CouncilOwned):
+    """Every e-mail that must go once only (reminders, digests, notices, routed feedback): the row is
+    written in the same transaction as the sending, and unique, so a retried task sends nothing more."""
+
+    purpose = models.CharField(max_length=40, help_text=_("What it is, e.g. reminder, overdue, digest."))
+    key = models.CharField(max_length=200, help_text=_("What it is about, e.g. expected-42 or 2026-W49."))
+    to = models.CharField(max_length=260, help_text=_("user:<id> for a person, or the address it went to."))
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "purpose", "key", "to"], name="notification_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key} to {self.to}"

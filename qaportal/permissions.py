@@ -23,6 +23,21 @@ def roles_of(user: User, council: Council) -> frozenset[str]:
     return cache[council.pk]
 
 
+def team_ids_over(user: User, council: Council) -> frozenset[int]:
+    """The teams `user` is group manager for in `council`, read once per request and cached."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache: dict[int, frozenset[int]] = user.__dict__.setdefault("_qaportal_teams_over", {})
+    if council.pk not in cache:
+        with scope(council=council):
+            cache[council.pk] = frozenset(
+                Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values_list(
+                    "team_id", flat=True
+                )
+            )
+    return cache[council.pk]
+
+
 def has_any_role(user: User, council: Council, roles: Iterable[str]) -> bool:
     return bool(roles_of(user, council) & set(roles))
 

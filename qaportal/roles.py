@@ -36,6 +36,21 @@ class TeamKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# --- role groups, each named once and used everywhere ---------------------------------------------
+
+# The quality side: owns the catalogue and the programme, reads the public's feedback.
+QUALITY_ROLES = frozenset({Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER})
+# See every review of their council, in full.
+OVERSIGHT_ROLES = QUALITY_ROLES | {Role.DIRECTOR}
+# Read the council's compliance and reports.
+LEADERSHIP_ROLES = OVERSIGHT_ROLES | {Role.STRATEGIC_MANAGER}
+# Allocate reviews to others.
+ALLOCATOR_ROLES = frozenset({Role.GROUP_MANAGER, Role.QUALITY_TEAM})
+# Complete reviews (their own, or delegated to them): their home page shows their reviews to do.
+REVIEWER_ROLES = frozenset(
+    {Role.SERVICE_MANAGER, Role.SENIOR_PRACTITIONER, Role.ADVANCED_PRACTITIONER, Role.PRACTITIONER}
+)
+
 # Roles that hold a team (their own, or for group managers each team they are over).
 TEAM_ROLES = {
     Role.PRACTITIONER,

@@ -66,8 +66,8 @@ def membership_in_council(*, council: Council, person: User, pk: int) -> Members
 
 
 def teams_over(*, council: Council, user: User) -> QuerySet[Team]:
-    """The teams a group manager is over."""
-    return teams_in_council(council=council).filter(memberships__user=user, memberships__role=Role.GROUP_MANAGER)
+    """The teams a group manager is over: use `.values("pk")` of it as a subquery."""
+    return Team.objects.filter(council=council, memberships__user=user, memberships__role=Role.GROUP_MANAGER)
 
 
 def memberships_of(*, council: Council, user: User) -> QuerySet[Membership]:
@@ -105,3 +105,13 @@ def invitation_for_user(*, user: User, token: str) -> Invitation:
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
+
+
+def group_managers_of(*, council: Council, team_id: int) -> QuerySet[User]:
+    """The active group managers over a team: the people told about its escalations and reviews."""
+    return User.objects.filter(
+        memberships__council=council,
+        memberships__role=Role.GROUP_MANAGER,
+        memberships__team_id=team_id,
+        is_active=True,
+    ).distinct()

@@ -2,8 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from feedback.urls import short_urlpatterns
-
 from . import views
 
 # The Django admin is for platform superusers only, and its sign-in goes through allauth
@@ -17,6 +15,7 @@ council_patterns = [
     path("catalogue/", include("standards.urls")),
     path("", include("audits.urls")),
     path("", include("feedback.urls")),
+    path("reports/", include("reporting.urls")),
 ]
 
 urlpatterns = [
@@ -38,7 +37,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.healthcheck, name="healthcheck"),
     path("platform-admin/", admin.site.urls),
-    path("", include((short_urlpatterns, "feedback"), namespace="feedback_short")),
+    # By dotted path, not import: the project's URLconf names the apps, it does not depend on them.
+    path("", include("feedback.short_urls", namespace="feedback_short")),
     path("<slug:council_slug>/", include(council_patterns)),
 ]
 

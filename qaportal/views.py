@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -50,7 +51,15 @@ def home(request: HttpRequest, council_slug: str) -> HttpResponse:
         "roles": [Role(r).label for r in Role.values if r in roles],
         "memberships": memberships,
         "own_teams": sorted({m.team.name for m in memberships if m.team and m.role != Role.GROUP_MANAGER}),
-        "teams_over": list(selectors.teams_over(council=council, user=user)) if Role.GROUP_MANAGER in roles else [],
+        "teams_over": (
+            list(
+                selectors.teams_over(council=council, user=user).annotate(
+                    people_count=Count("memberships__user", distinct=True)
+                )
+            )
+            if Role.GROUP_MANAGER in roles
+            else []
+        ),
         "can_manage_people": can_manage_people(user, council),
         "panels": panels_for(request),
         "invitations": selectors.invitations_for_user(user=user),

@@ -6,4 +6,4 @@ scripts/setup.sh test
 export DJANGO_SETTINGS_MODULE=qaportal.settings.local QAPORTAL_VAR_DIR="$PWD/var/bench"
 rm -rf var/bench; mkdir -p var/bench
 .venv/bin/python manage.py migrate --noinput -v0
-.venv/bin/python manage.py benchmark "$@"
+.venv/bin/python -m bench "$@"

@@ -38,12 +38,15 @@ from .models import (
     TemplateSection,
     TemplateVersion,
 )
+from .selectors import current_versions
 
 FORMAT = "qaportal.catalogue/1"
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 # The declared shape of the format (types, required fields, sizes), also the reference for
 # docs/catalogue-format.md. Checked before any domain rule, so the rules only ever see the right types.
 SCHEMA_PATH = Path(__file__).with_name("catalogue.schema.json")
+# The launch councils' catalogues, transcribed from their documents.
+CATALOGUES = Path(__file__).resolve().parent / "catalogues"
 MAX_SCHEMA_ERRORS = 20
 
 
@@ -581,8 +584,6 @@ def export_version(version: TemplateVersion) -> dict:
 
 def export_catalogue(*, council: Council) -> dict:
     """The council's current catalogue: the newest published version of each template in use."""
-    from .selectors import current_versions
-
     versions = current_versions(council=council)
     scales = {v.scale for v in versions if v.scale_id}
     frameworks = {v.framework for v in versions}
@@ -607,3 +608,8 @@ def export_catalogue(*, council: Council) -> dict:
         ],
         "templates": [export_version(v) for v in versions],
     }
+
+
+def load_catalogue_file(*, council: Council, path: Path) -> ImportReport:
+    """Import a catalogue file (a launch catalogue from CATALOGUES, or one the quality team supplies)."""
+    return import_catalogue(council=council, data=parse_catalogue(path.read_bytes()))

@@ -8,9 +8,8 @@ review always shows the wording it was started on.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from qaportal.models import Council
+from qaportal.models import Council, CouncilOwned
 
 
 class AnswerKind(models.TextChoices):
@@ -53,12 +52,10 @@ class ReviewKind(models.TextChoices):
     PEER = "peer", _("Peer review")
 
 
-class RatingScale(models.Model):
+class RatingScale(CouncilOwned):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="rating_scales")
     key = models.SlugField(max_length=60)
     name = models.CharField(max_length=120)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["name"]
@@ -68,16 +65,13 @@ class RatingScale(models.Model):
         return self.name
 
 
-class ScaleLevel(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class ScaleLevel(CouncilOwned):
     scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
     order = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=12)
     label = models.CharField(max_length=80)
     score = models.DecimalField(max_digits=5, decimal_places=2, help_text=_("Used in reports."))
     meets_standard = models.BooleanField(default=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["scale", "order"]
@@ -90,15 +84,13 @@ class ScaleLevel(models.Model):
         return self.label
 
 
-class Framework(models.Model):
+class Framework(CouncilOwned):
     """A named set of standards, e.g. Derbyshire's "Safeguarding Practice Standards"."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="frameworks")
     key = models.SlugField(max_length=60)
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["name"]
@@ -108,7 +100,7 @@ class Framework(models.Model):
         return self.name
 
 
-class ReviewTemplate(models.Model):
+class ReviewTemplate(CouncilOwned):
     """A kind of review (PSR, SPSR, Supervision audit…). Its content lives in its versions."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="review_templates")
@@ -116,8 +108,6 @@ class ReviewTemplate(models.Model):
     name = models.CharField(max_length=160)
     short_name = models.CharField(max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["order", "name"]
@@ -127,13 +117,12 @@ class ReviewTemplate(models.Model):
         return self.short_name or self.name
 
 
-class TemplateVersion(models.Model):
+class TemplateVersion(CouncilOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     template = models.ForeignKey(ReviewTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -156,8 +145,6 @@ class TemplateVersion(models.Model):
     )
     retired_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["template", "-number"]
         constraints = [
@@ -175,15 +162,12 @@ class TemplateVersion(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class TemplateSection(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class TemplateSection(CouncilOwned):
     version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=20, choices=SectionKind.choices)
     required = models.BooleanField(default=True)
     guidance = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["version", "order"]
@@ -195,8 +179,7 @@ class TemplateSection(models.Model):
         return self.get_kind_display()
 
 
-class Standard(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class Standard(CouncilOwned):
     version = models.ForeignKey(TemplateVersion, on_delete=models.CASCADE, related_name="standards")
     order = models.PositiveSmallIntegerField()
     number = models.CharField(max_length=12)
@@ -208,8 +191,6 @@ class Standard(models.Model):
     rated = models.BooleanField(default=True)
     answered_by = models.CharField(max_length=10, choices=AnsweredBy.choices, default=AnsweredBy.REVIEWER)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["version", "order"]
         constraints = [
@@ -220,10 +201,9 @@ class Standard(models.Model):
         return f"{self.number}. {self.title}"
 
 
-class Criterion(models.Model):
+class Criterion(CouncilOwned):
     """A question or criterion bullet of a standard."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField()
     number = models.CharField(max_length=12)
@@ -232,8 +212,6 @@ class Criterion(models.Model):
     answer_kind = models.CharField(max_length=16, choices=AnswerKind.choices, default=AnswerKind.YES_PARTLY_NO)
     comment = models.BooleanField(default=True, help_text=_("Show a comment box beside the answer."))
     required = models.BooleanField(default=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["standard", "order"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django_scopes import scope
 
-from audits import services as review_services
-from audits.demo_programmes import load_programme
 from audits.models import BestPracticeNotice, Escalation, ExpectedReview
+from audits.programme.loading import load_programme
+from audits.reviews import services as review_services
 from feedback.models import FeedbackLink, PublicFeedback
 from qaportal.models import Document, Invitation
 from qaportal.roles import Role

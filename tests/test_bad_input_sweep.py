@@ -22,7 +22,7 @@ from django_scopes import scope
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audits import services as review_services
+from audits.reviews import services as review_services
 from qaportal.roles import Role
 from standards.models import ReviewTemplate
 from tests.audits.conftest import complete_psr

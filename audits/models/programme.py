@@ -4,16 +4,15 @@ monthly case samples group managers allocate from. Every council's cycle is conf
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
-from qaportal.models import Council, Team
+from qaportal.models import Council, CouncilOwned, Team
 from qaportal.roles import Role, TeamKind
 from standards.models import ReviewKind
 
 from .reviews import Case, Review
 
 
-class AuditProgramme(models.Model):
+class AuditProgramme(CouncilOwned):
     """A council's programme for a year, edited by the quality team."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="programmes")
@@ -22,8 +21,6 @@ class AuditProgramme(models.Model):
     ends_on = models.DateField(null=True, blank=True, help_text=_("Leave empty to run until replaced."))
     is_active = models.BooleanField(default=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-starts_on"]
 
@@ -31,23 +28,20 @@ class AuditProgramme(models.Model):
         return self.name
 
 
-class TimetableEntry(models.Model):
+class TimetableEntry(CouncilOwned):
     """Which template a programme audits in a month, for programmes that change template each month
     (Somerset: one practice standard a month)."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(AuditProgramme, on_delete=models.CASCADE, related_name="timetable")
     month = models.PositiveSmallIntegerField()
     template = models.ForeignKey("standards.ReviewTemplate", on_delete=models.PROTECT, related_name="+")
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["programme", "month"]
         constraints = [models.UniqueConstraint(fields=["council", "programme", "month"], name="one_template_a_month")]
 
 
-class ProgrammeRule(models.Model):
+class ProgrammeRule(CouncilOwned):
     """“Template T, for people with role R (in teams of kind K), in months M, N, each, self or peer,
     due by the last working day of the month.”"""
 
@@ -55,7 +49,6 @@ class ProgrammeRule(models.Model):
         SAMPLE = "sample", _("Group managers allocate from a monthly case sample")
         DIRECT = "direct", _("Each person is asked directly and chooses the case")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(AuditProgramme, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(max_length=160)
     template = models.ForeignKey(
@@ -78,8 +71,6 @@ class ProgrammeRule(models.Model):
     kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.MANDATORY)
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.SAMPLE)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["programme", "pk"]
 
@@ -87,14 +78,13 @@ class ProgrammeRule(models.Model):
         return self.name
 
 
-class ProgrammeRun(models.Model):
+class ProgrammeRun(CouncilOwned):
     """One council's monthly run. Unique per council and month: the run is idempotent in the database."""
 
     class Status(models.TextChoices):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     period = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices)
     expected_created = models.PositiveIntegerField(default=0)
@@ -102,28 +92,23 @@ class ProgrammeRun(models.Model):
     error = models.TextField(blank=True)
     ran_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-period"]
         constraints = [models.UniqueConstraint(fields=["council", "period"], name="one_run_a_month")]
 
 
-class CaseSample(models.Model):
+class CaseSample(CouncilOwned):
     """A group manager's cases for the month (Derbyshire: 10 PINs from the MI team, or a seeded draw)."""
 
     class Source(models.TextChoices):
         UPLOAD = "upload", _("Uploaded by the MI team")
         DRAW = "draw", _("Drawn at random")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     period = models.DateField()
     group_manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     source = models.CharField(max_length=8, choices=Source.choices)
     seed = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         constraints = [
@@ -131,8 +116,7 @@ class CaseSample(models.Model):
         ]
 
 
-class SampleCase(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class SampleCase(CouncilOwned):
     sample = models.ForeignKey(CaseSample, on_delete=models.CASCADE, related_name="cases")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
@@ -141,17 +125,14 @@ class SampleCase(models.Model):
     )
     mi_notified_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["sample", "position"]
         constraints = [models.UniqueConstraint(fields=["council", "sample", "case"], name="case_once_in_sample")]
 
 
-class ExpectedReview(models.Model):
+class ExpectedReview(CouncilOwned):
     """One review the programme expects of one person in one month: the unit of compliance."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(ProgrammeRule, on_delete=models.PROTECT, related_name="expected")
     period = models.DateField()
     number = models.PositiveSmallIntegerField(default=1, help_text=_("1 to the rule's count."))
@@ -162,8 +143,6 @@ class ExpectedReview(models.Model):
     due_date = models.DateField()
     review = models.OneToOneField(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="expected")
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["period", "person", "number"]
@@ -176,18 +155,3 @@ class ExpectedReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} for {self.person} ({self.period:%B %Y})"
-
-
-class Notification(models.Model):
-    """Every reminder, overdue notice and digest sent, so each is sent once only."""
-
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20)
-    key = models.CharField(max_length=120)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager(council="council")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["council", "kind", "key", "recipient"], name="send_once")]

@@ -5,11 +5,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from qaportal.models import Council, Team
+from qaportal.models import Council, CouncilOwned, Membership, Team
 from standards.models import ReviewKind
 
 
-class Case(models.Model):
+class Case(CouncilOwned):
     """A person's case file, known to QA Portal only by its PIN and who holds the work."""
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="cases")
@@ -23,8 +23,6 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["pin"]
         constraints = [models.UniqueConstraint(fields=["council", "pin"], name="case_pin_unique_in_council")]
@@ -33,7 +31,31 @@ class Case(models.Model):
         return f"PIN {self.pin}"
 
 
-class Review(models.Model):
+OPEN_STATUSES = ("allocated", "in_progress", "returned")
+COMPLETED_STATUSES = ("submitted", "authorised")
+
+
+class ReviewQuerySet(models.QuerySet):
+    """The common questions asked of reviews, said once."""
+
+    def open(self):
+        """Allocated, in progress or returned: work still to do."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def completed(self):
+        """Submitted or authorised: the reviewer's work is done."""
+        return self.filter(status__in=COMPLETED_STATUSES)
+
+    def authorised(self):
+        return self.filter(status="authorised")
+
+    def for_teams_over(self, user):
+        """Reviews of cases owned by the teams `user` is group manager for."""
+        teams = Membership.objects.filter(user=user, role="group_manager").values("team_id")
+        return self.filter(case__team_id__in=teams)
+
+
+class Review(CouncilOwned):
     """One audit of one case by one reviewer against one template version.
 
     The version is fixed when the review starts: publishing a newer version of the template never
@@ -79,7 +101,7 @@ class Review(models.Model):
         default=False, help_text=_("The reviewer found nothing about this person's care or record to act on.")
     )
 
-    objects = ScopedManager(council="council")
+    objects = ScopedManager(council="council", _manager_class=models.Manager.from_queryset(ReviewQuerySet))
 
     class Meta:
         ordering = ["-created_at"]
@@ -104,31 +126,47 @@ class Review(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in {self.Status.ALLOCATED, self.Status.IN_PROGRESS, self.Status.RETURNED}
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status in COMPLETED_STATUSES
 
 
-class ReviewEvent(models.Model):
-    """The audit trail of a review's life: every transition, who made it, when and why."""
+class ReviewEvent(CouncilOwned):
+    """The audit trail of a review's life: every transition, who made it, when and why.
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+    Written only by `audits.events.review_event_record`."""
+
+    class Action(models.TextChoices):
+        ALLOCATE = "allocate", _("Allocated")
+        DELEGATE = "delegate", _("Delegation changed")
+        START = "start", _("Started")
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned to the reviewer")
+        AUTHORISE = "authorise", _("Authorised")
+        CANCEL = "cancel", _("Cancelled")
+        ESCALATE = "escalate", _("Escalation raised")
+        ACKNOWLEDGE = "acknowledge", _("Escalation acknowledged")
+        COMPLIMENT = "compliment", _("Logged as a compliment")
+        COMPLAINT = "complaint", _("Complaint referred")
+        SHARE = "share", _("Best practice shared")
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    action = models.CharField(max_length=30)
+    action = models.CharField(max_length=30, choices=Action.choices)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     reason = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         ordering = ["at", "pk"]
 
 
-class ReviewChange(models.Model):
+class ReviewChange(CouncilOwned):
     """The audit trail of answers: one row for every change to every answer, never updated."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="changes")
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -137,13 +175,11 @@ class ReviewChange(models.Model):
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["at", "pk"]
 
 
-class SectionState(models.Model):
+class SectionState(CouncilOwned):
     """Where a section of a review stands, and its version for optimistic locking: two tabs or two
     people saving the same section cannot silently overwrite each other."""
 
@@ -152,7 +188,6 @@ class SectionState(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="section_states")
     kind = models.CharField(max_length=20)
     version = models.PositiveIntegerField(default=0)
@@ -160,13 +195,11 @@ class SectionState(models.Model):
     saved_at = models.DateTimeField(null=True, blank=True)
     saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["council", "review", "kind"], name="one_state_per_section")]
 
 
-class SectionDraft(models.Model):
+class SectionDraft(CouncilOwned):
     """Unsaved input kept aside — by autosave, a conflicting save or an expired session — never the
     live record. The person sees it restored next time they open the section."""
 
@@ -174,7 +207,6 @@ class SectionDraft(models.Model):
         AUTOSAVE = "autosave", _("Autosaved")
         CONFLICT = "conflict", _("Not saved because of a conflict")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="drafts")
     kind = models.CharField(max_length=20)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -183,22 +215,17 @@ class SectionDraft(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.AUTOSAVE)
     saved_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["council", "review", "kind", "user"], name="one_draft_per_person_section")
         ]
 
 
-class StandardRating(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class StandardRating(CouncilOwned):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
     standard = models.ForeignKey("standards.Standard", on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey("standards.ScaleLevel", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     evidence = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         constraints = [
@@ -206,14 +233,11 @@ class StandardRating(models.Model):
         ]
 
 
-class CriterionAnswer(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
+class CriterionAnswer(CouncilOwned):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey("standards.Criterion", on_delete=models.PROTECT, related_name="+")
     answer = models.TextField(blank=True)
     comment = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         constraints = [
@@ -221,24 +245,20 @@ class CriterionAnswer(models.Model):
         ]
 
 
-class SectionText(models.Model):
+class SectionText(CouncilOwned):
     """Free-text sections: summary, general comments, actions, comments of the person audited."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="texts")
     kind = models.CharField(max_length=20)
     text = models.TextField(blank=True)
-
-    objects = ScopedManager(council="council")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["council", "review", "kind"], name="one_text_per_section")]
 
 
-class QAPlanAction(models.Model):
+class QAPlanAction(CouncilOwned):
     """An action about this person's care and record — never staff performance or service themes."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="qa_actions")
     order = models.PositiveSmallIntegerField()
     description = models.TextField()
@@ -246,13 +266,11 @@ class QAPlanAction(models.Model):
     due_date = models.DateField(null=True, blank=True)
     completed_at = models.DateField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["review", "order"]
 
 
-class Escalation(models.Model):
+class Escalation(CouncilOwned):
     """An immediate safety, risk or legality concern, sent to the responsible group manager at once."""
 
     class Concern(models.TextChoices):
@@ -260,7 +278,6 @@ class Escalation(models.Model):
         RISK = "risk", _("Risk")
         LEGALITY = "legality", _("The legality of decision-making")
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="escalations")
     concern = models.CharField(max_length=10, choices=Concern.choices)
     detail = models.TextField()
@@ -272,21 +289,16 @@ class Escalation(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(council="council")
-
     class Meta:
         ordering = ["-raised_at"]
 
 
-class BestPracticeNotice(models.Model):
+class BestPracticeNotice(CouncilOwned):
     """Good practice found in a review, for the quality team's best practice log."""
 
-    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="best_practice")
     text = models.TextField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     raised_at = models.DateTimeField(auto_now=True)
     shared_at = models.DateField(null=True, blank=True)
     shared_how = models.CharField(max_length=200, blank=True)
-
-    objects = ScopedManager(council="council")

@@ -1,5 +1,6 @@
 from django import template
 
+from audits.models import BestPracticeNotice
 from standards.forms import YES_NO, YES_PARTLY_NO
 
 register = template.Library()
@@ -27,8 +28,6 @@ def answer_label(value: str, review) -> str:
 
 @register.filter
 def best_practice_of(review):
-    from audits.models import BestPracticeNotice
-
     try:
         return review.best_practice
     except BestPracticeNotice.DoesNotExist:

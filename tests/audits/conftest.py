@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from audits import services
+from audits.reviews import services
 from standards.models import ReviewTemplate
 from tests.conftest import activate_totp
 from tests.factories import CaseFactory, TeamFactory
@@ -52,7 +52,7 @@ def complete_psr(review, by):
     """Fill every required section of a Derbyshire PSR through the same service the pages use."""
     from django.http import QueryDict
 
-    from audits.selectors import review_in_council
+    from audits.reviews.selectors import review_in_council
 
     def save(kind, data):
         fresh = review_in_council(council=review.council, pk=review.pk)

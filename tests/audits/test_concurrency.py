@@ -13,8 +13,8 @@ from django.db import IntegrityError, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from audits import services
 from audits.models import Review, ReviewEvent
+from audits.reviews import services
 
 from .conftest import complete_psr
 

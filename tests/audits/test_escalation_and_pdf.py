@@ -8,9 +8,9 @@ from django.core import mail
 from django.http import QueryDict
 from django_scopes import scope
 
-from audits import services
 from audits.models import Escalation
-from audits.selectors import review_in_council
+from audits.reviews import services
+from audits.reviews.selectors import review_in_council
 from qaportal.models import Document
 from tests.helpers import wait_for
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun, SampleCase
-from audits.tasks import programme_monthly, programme_run_council
+from audits.programme.tasks import programme_monthly, programme_run_council
 from qaportal.models import Council
 
 pytestmark = pytest.mark.django_db(transaction=True)

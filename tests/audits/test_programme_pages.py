@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import programme
-from audits.models import CaseSample, ExpectedReview, Notification, ProgrammeRun, Review, SampleCase
-from audits.tasks import notify_mi_team, send_council_digests, send_council_reminders
-from qaportal.models import Council, User
+from audits.models import CaseSample, ExpectedReview, ProgrammeRun, Review, SampleCase
+from audits.programme import services as programme
+from audits.programme.notifications import notify_mi_team, send_council_digests, send_council_reminders
+from qaportal.models import Council, Notification, User
+from reporting.selectors import compliance
 
 NOVEMBER = dt.date(2026, 11, 1)
 
@@ -140,7 +141,9 @@ def test_reminders_and_overdue_notices_are_sent_once_each(derbyshire):
     send_council_reminders.apply(args=[derbyshire.pk, "2026-12-02"]).get()
     overdue = [m for m in mail.outbox if m.to == [expected.person.email] and "Overdue" in m.subject]
     assert len(overdue) == 1
-    assert Notification.objects.filter(council=derbyshire, kind="overdue", recipient=expected.person).count() == 1
+    assert (
+        Notification.objects.filter(council=derbyshire, purpose="overdue", to=f"user:{expected.person.pk}").count() == 1
+    )
 
 
 def test_the_weekly_digest_goes_to_each_group_manager_once_a_week(derbyshire):
@@ -162,16 +165,16 @@ def test_people_see_their_due_and_overdue_work_on_their_home_page(client, derbys
 
 def test_compliance_counts_expected_allocated_completed_and_overdue(derbyshire):
     target = ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER).first()
-    rows = programme.compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 12, 1))
+    rows = compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 12, 1))
     (row,) = rows
     assert row["expected"] == ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER).count()
     assert row["overdue"] == row["expected"] and row["allocated"] == 0
     review = Review.objects.filter(council=derbyshire).exclude(status="cancelled").first()
     target.review = review
     target.save()
-    (row,) = programme.compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 11, 2))
+    (row,) = compliance(council=derbyshire, period=NOVEMBER, by="council", today=dt.date(2026, 11, 2))
     assert row["allocated"] == 1 and row["overdue"] == 0
-    by_team = programme.compliance(council=derbyshire, period=NOVEMBER, by="team", today=timezone.localdate())
+    by_team = compliance(council=derbyshire, period=NOVEMBER, by="team", today=timezone.localdate())
     assert sum(r["expected"] for r in by_team) == row["expected"]
 
 

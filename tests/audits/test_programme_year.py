@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun
-from audits.programme import is_run_day
-from audits.tasks import programme_monthly, programme_run_council
+from audits.programme.selectors import is_run_day
+from audits.programme.tasks import programme_monthly, programme_run_council
 from qaportal.calendar import add_months, first_working_day
 from qaportal.models import Council, Membership
 
@@ -136,9 +136,9 @@ def test_the_beat_task_acts_from_the_first_working_day(demo):
 
 
 def test_one_councils_failure_is_recorded_and_the_others_still_run(demo, monkeypatch, caplog):
-    from audits import programme
+    from audits.programme import services as programme
 
-    real_people = programme._people
+    real_people = programme.people_for_rule
 
     def broken_for_somerset(rule):
         # Fault injection: Somerset's data is broken in some way the run cannot handle.
@@ -146,7 +146,7 @@ def test_one_councils_failure_is_recorded_and_the_others_still_run(demo, monkeyp
             raise RuntimeError("Somerset's programme could not be read")
         return real_people(rule)
 
-    monkeypatch.setattr(programme, "_people", broken_for_somerset)
+    monkeypatch.setattr(programme, "people_for_rule", broken_for_somerset)
     reports = programme.run_month_for_all(period=dt.date(2026, 11, 1))
     assert {r.council: bool(r.error) for r in reports} == {
         "coventry": False,
@@ -159,7 +159,7 @@ def test_one_councils_failure_is_recorded_and_the_others_still_run(demo, monkeyp
     assert not ExpectedReview.objects.filter(council__slug="somerset").exists()  # nothing half-done
     assert ExpectedReview.objects.filter(council__slug="derbyshire").exists()
     assert "Monthly programme run failed for somerset" in caplog.text
-    monkeypatch.setattr(programme, "_people", real_people)
+    monkeypatch.setattr(programme, "people_for_rule", real_people)
     (retry,) = programme.run_month_for_all(
         period=dt.date(2026, 11, 1), councils=Council.objects.filter(slug="somerset")
     )

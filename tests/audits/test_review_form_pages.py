@@ -48,7 +48,7 @@ def test_two_tabs_saving_the_same_section_get_a_conflict_and_the_second_input_is
     tab_one, tab_two = Client(), Client()
     tab_one.force_login(world.service_manager)
     tab_two.force_login(world.senior)
-    from audits import services
+    from audits.reviews import services
 
     services.review_delegate(review=review, delegate=world.senior, by=world.service_manager)
     # Both open the page at version 0; the first saves.
@@ -148,7 +148,7 @@ def _add_standards(review, how_many):
 
 @pytest.mark.parametrize("kind", ["ratings", "feedback", "qa_plan", "summary"])
 def test_form_page_and_save_use_a_constant_number_of_queries(client, world, django_assert_max_num_queries, kind):
-    from audits.selectors import review_in_council
+    from audits.reviews.selectors import review_in_council
 
     review = world.allocate()
     client.force_login(world.service_manager)

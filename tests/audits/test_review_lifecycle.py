@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from audits import services
 from audits.models import Review, ReviewChange, ReviewEvent
-from audits.selectors import review_in_council
+from audits.reviews import services
+from audits.reviews.selectors import review_in_council
 
 from .conftest import complete_psr
 
@@ -69,7 +69,7 @@ def test_submitting_without_feedback_or_a_reason_fails_on_the_feedback_section(w
     review = complete_psr(world.allocate(), world.service_manager)
     review.feedback.delete()
     review = review_in_council(council=world.council, pk=review.pk)
-    problems = services.submit_problems(review)
+    problems = [(p.section, p.anchor, p.message) for p in services.submit_problems(review)]
     assert problems == [("feedback", "id_feedback", "Record the person's feedback, or why they were not contacted")]
     from django.http import QueryDict
 
@@ -83,7 +83,7 @@ def test_qa_plan_actions_need_an_owner_and_a_due_date(world):
     review = complete_psr(world.allocate(), world.service_manager)
     review.qa_actions.update(owner="", due_date=None)
     review = review_in_council(council=world.council, pk=review.pk)
-    assert [m for _k, _a, m in services.submit_problems(review)] == [
+    assert [m for _k, _a, m in [(p.section, p.anchor, p.message) for p in services.submit_problems(review)]] == [
         "Say who will do QA plan action 1",
         "Give a due date for QA plan action 1",
     ]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from audits import permissions, services
-from audits.selectors import review_in_council
+from audits.reviews import permissions, services
+from audits.reviews.selectors import review_in_council
 
 from .conftest import complete_psr
 

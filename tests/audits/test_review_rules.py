@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from audits import services
 from audits.models import Review
+from audits.reviews import services
 from tests.factories import CaseFactory
 
 
@@ -38,7 +38,7 @@ def test_spsrs_are_completed_by_service_managers_only(world):
 def test_psrs_can_be_delegated_to_a_senior_practitioner_who_then_completes_it(world):
     review = world.allocate()
     services.review_delegate(review=review, delegate=world.senior, by=world.service_manager)
-    from audits.permissions import can_edit_review, can_view_review
+    from audits.reviews.permissions import can_edit_review, can_view_review
 
     assert can_edit_review(world.senior, review) and can_view_review(world.service_manager, review)
 

@@ -1,4 +1,4 @@
-from audits.selectors import review_in_council
+from audits.reviews.selectors import review_in_council
 from tests.audits.conftest import complete_psr
 
 

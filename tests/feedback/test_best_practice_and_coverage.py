@@ -5,8 +5,8 @@ import datetime as dt
 import openpyxl
 from django.utils import timezone
 
-from audits import services
 from audits.models import BestPracticeNotice, Review
+from audits.reviews import services
 from feedback.models import ContactAttempt
 from feedback.selectors import feedback_coverage
 from tests.audits.conftest import complete_psr

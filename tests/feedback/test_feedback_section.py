@@ -4,8 +4,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from audits import services
-from audits.selectors import review_in_council
+from audits.reviews import services
+from audits.reviews.selectors import review_in_council
 from feedback.models import ContactAttempt
 
 
@@ -53,7 +53,10 @@ def test_not_reached_needs_the_recommended_three_attempts(world):
     review = world.allocate()
     save_feedback(world, review, **attempt("3"))
     save_feedback(world, review, no_contact_reason="unreachable", no_contact_detail="No answer to calls or letters.")
-    problems = services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    problems = [
+        (p.section, p.anchor, p.message)
+        for p in services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    ]
     assert (
         "feedback",
         "id_attempt_date_0",
@@ -63,7 +66,10 @@ def test_not_reached_needs_the_recommended_three_attempts(world):
     reason = {"no_contact_reason": "unreachable", "no_contact_detail": "No answer to calls or letters."}
     save_feedback(world, review, **attempt("5"), **reason)  # the page posts the saved answers back too
     save_feedback(world, review, **attempt("7", outcome="wrong_details", contacted="representative"), **reason)
-    problems = services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    problems = [
+        (p.section, p.anchor, p.message)
+        for p in services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    ]
     assert not [p for p in problems if p[0] == "feedback"]
 
 
@@ -75,7 +81,10 @@ def test_a_professional_view_after_too_few_attempts_is_nudged_not_blocked(client
         reverse("audits:section", kwargs={"council_slug": "derbyshire", "review_pk": review.pk, "kind": "feedback"})
     ).content.decode()
     assert "You have recorded a professional&#x27;s view after 0 of the 3 recommended attempts" in page
-    problems = services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    problems = [
+        (p.section, p.anchor, p.message)
+        for p in services.submit_problems(review_in_council(council=world.council, pk=review.pk))
+    ]
     assert not [p for p in problems if p[0] == "feedback"]
 
 
@@ -83,7 +92,7 @@ def test_submitting_with_neither_feedback_nor_reason_fails_on_the_feedback_secti
     from .conftest_helpers import complete_all_but_feedback
 
     review = complete_all_but_feedback(world)
-    problems = services.submit_problems(review)
+    problems = [(p.section, p.anchor, p.message) for p in services.submit_problems(review)]
     assert problems == [("feedback", "id_feedback", "Record the person's feedback, or why they were not contacted")]
     save_feedback(
         world,

@@ -5,8 +5,8 @@ from django.core import mail
 from django_scopes import scope
 
 from feedback import services
-from feedback.models import ComplaintReferral, Compliment, PublicFeedback
-from feedback.tasks import send_compliment
+from feedback.models import PublicFeedback, Referral
+from feedback.tasks import send_referral
 from tests.helpers import wait_for
 
 
@@ -17,27 +17,31 @@ def test_a_compliment_and_a_complaint_send_one_email_each_through_celery(celery_
     world.council.save()
     review = world.allocate()
     with scope(council=world.council):
-        compliment = services.compliment_log(
-            council=world.council, by=world.service_manager, review=review, text="She said the team had been wonderful."
-        )
-        referral = services.complaint_refer(
+        compliment = services.referral_make(
             council=world.council,
+            kind=Referral.Kind.COMPLIMENT,
             by=world.service_manager,
             review=review,
-            summary="He is unhappy that his care package was reduced.",
+            text="She said the team had been wonderful.",
+        )
+        referral = services.referral_make(
+            council=world.council,
+            kind=Referral.Kind.COMPLAINT,
+            by=world.service_manager,
+            review=review,
+            text="He is unhappy that his care package was reduced.",
         )
     assert wait_for(
-        lambda: (
-            Compliment.objects.get(pk=compliment.pk).sent_at and ComplaintReferral.objects.get(pk=referral.pk).sent_at
-        )
+        lambda: Referral.objects.get(pk=compliment.pk).sent_at and Referral.objects.get(pk=referral.pk).sent_at
     )
     # Sending again (a retried task) sends nothing more.
-    assert send_compliment.delay(world.council.pk, compliment.pk).get(timeout=30) == ""
+    assert send_referral.delay(world.council.pk, compliment.pk).get(timeout=30) == ""
     to_compliments = [m for m in mail.outbox if m.to == ["your.views@derbyshire.example"]]
     to_complaints = [m for m in mail.outbox if m.to == ["complaints@derbyshire.example"]]
     assert len(to_compliments) == 1 and "She said the team had been wonderful." in to_compliments[0].body
     assert len(to_complaints) == 1 and "care package was reduced" in to_complaints[0].body
-    assert review.complaints.exists()  # marked on the review
+    assert review.referrals.filter(kind="complaint").exists()  # marked on the review
+    assert set(review.events.values_list("action", flat=True)) >= {"compliment", "complaint"}
 
 
 def test_the_inbox_logs_a_compliment_with_one_action(client, world, django_capture_on_commit_callbacks):
@@ -45,8 +49,10 @@ def test_the_inbox_logs_a_compliment_with_one_action(client, world, django_captu
     client.force_login(world.quality)
     with django_capture_on_commit_callbacks() as callbacks:
         client.post(f"/derbyshire/feedback/inbox/{item.pk}/", {"compliment": "1"})
+        client.post(f"/derbyshire/feedback/inbox/{item.pk}/", {"compliment": "1"})  # a double click
     item.refresh_from_db()
-    assert item.status == "compliment" and Compliment.objects.get(public_feedback=item).text.startswith("Thank you")
+    assert item.status == "compliment"
+    assert Referral.objects.get(public_feedback=item, kind="compliment").text.startswith("Thank you")
     assert len(callbacks) == 1  # one email queued
 
 

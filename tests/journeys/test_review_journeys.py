@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from audits import services
+from audits.reviews import services
 from qaportal.models import User
 from standards.models import ReviewTemplate
 from tests.factories import CaseFactory, TeamFactory

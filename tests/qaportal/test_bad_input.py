@@ -57,7 +57,7 @@ def test_a_sample_upload_with_a_huge_field_is_explained(client, world):
 
 
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "2026-13", "abc", "2026-12-99", "١٢٣٤-٠١"])
-@pytest.mark.parametrize("page", ["audits:allocation", "audits:compliance", "feedback:coverage"])
+@pytest.mark.parametrize("page", ["audits:allocation", "reporting:compliance", "feedback:coverage"])
 def test_month_query_strings_out_of_range_show_this_month(client, world, month, page):
     client.force_login(world.quality if page != "audits:allocation" else world.group_manager)
     response = client.get(reverse(page, kwargs={"council_slug": "derbyshire"}), {"month": month})

@@ -51,8 +51,8 @@ def test_the_best_practice_log_export_neutralises_what_the_reviewer_typed(client
 
 
 def test_staff_names_in_the_compliance_export_are_text(client, world):
-    from audits.demo_programmes import load_programme
-    from audits.programme import run_month
+    from audits.programme.loading import load_programme
+    from audits.programme.services import run_month
     from qaportal.calendar import month_start
 
     world.service_manager.first_name, world.service_manager.last_name = "=HYPERLINK(", '"x")'
@@ -62,7 +62,7 @@ def test_staff_names_in_the_compliance_export_are_text(client, world):
 
     run_month(council=world.council, period=month_start(timezone.localdate()))
     client.force_login(world.quality)
-    url = reverse("audits:compliance", kwargs={"council_slug": "derbyshire"})
+    url = reverse("reporting:compliance", kwargs={"council_slug": "derbyshire"})
     book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"format": "xlsx", "by": "person"}).content))
     cells = [c for row in book.active.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)

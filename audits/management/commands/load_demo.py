@@ -6,10 +6,10 @@ from django.utils import timezone
 from django_scopes import scope
 
 from audits.demo import load_cases, load_reviews
-from audits.demo_programmes import load_programme
-from audits.programme import run_month
+from audits.programme.loading import load_programme
+from audits.programme.services import run_month
 from qaportal import demo
-from standards.management.commands.load_catalogue import CATALOGUES, load_catalogue_file
+from standards.catalogue_io import CATALOGUES, load_catalogue_file
 
 
 class Command(BaseCommand):

@@ -1,15 +1,12 @@
 """Load a council's catalogue from standards/catalogues/<slug>.json (or a file you name)."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from qaportal.models import Council
-from standards.catalogue_io import CatalogueInvalid, import_catalogue
-
-CATALOGUES = Path(__file__).resolve().parents[2] / "catalogues"
+from standards.catalogue_io import CATALOGUES, CatalogueInvalid, load_catalogue_file
 
 
 class Command(BaseCommand):
@@ -35,7 +32,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{target.name}: {len(report.published)} template(s) published, {len(report.unchanged)} unchanged"
             )
-
-
-def load_catalogue_file(*, council: Council, path: Path):
-    return import_catalogue(council=council, data=json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,111 @@
+"""Forms of the programme pages: allocation from a sample, the MI team's upload, rules and timetables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qaportal.calendar import parse_month
+from qaportal.models import User
+from qaportal.roles import Role, TeamKind
+from standards.models import ReviewKind, ReviewTemplate
+
+from ..models import Case, ProgrammeRule
+
+
+class AllocationForm(forms.Form):
+    """Choices are worked out once per page and shared by every row's form (no query per row)."""
+
+    case = forms.ChoiceField(label=gettext_lazy("Case"))
+    delegate = forms.ChoiceField(label=gettext_lazy("Delegate to a senior practitioner (PSR only)"), required=False)
+
+    def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases, self.seniors = cases, seniors
+        self.fields["case"].choices = [("", _("Choose a case"))] + [
+            (pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()
+        ]
+        self.fields["delegate"].choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
+
+    def clean_case(self) -> Case:
+        return self.cases[self.cleaned_data["case"]]
+
+    def clean_delegate(self) -> User | None:
+        return self.seniors.get(self.cleaned_data.get("delegate") or "")
+
+
+class SampleUploadForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        help_text=gettext_lazy("For example, 2026-12"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("CSV file of PINs"),
+        help_text=gettext_lazy("Columns: group_manager_email, pin. One PIN a line."),
+    )
+
+    def clean_month(self):
+        today = timezone.localdate()
+        month = parse_month(self.cleaned_data["month"], default=dt.date(1, 1, 1))
+        if month.year == 1 or abs(month.year - today.year) > 1:
+            raise forms.ValidationError(
+                _("Enter a month within a year of today as year and month, for example %(m)s") % {"m": f"{today:%Y-%m}"}
+            )
+        return month
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The file must be smaller than 1 MB."))
+        return upload
+
+
+class RuleForm(forms.Form):
+    """A plain form (not a ModelForm): its template choices are read inside the council's scope."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=160)
+    template = forms.ModelChoiceField(label=gettext_lazy("Review template"), queryset=None, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    team_kind = forms.ChoiceField(label=gettext_lazy("Team kind"), required=False)
+    months = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Months"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(m, dt.date(2000, m, 1).strftime("%B")) for m in range(1, 13)],
+    )
+    count = forms.IntegerField(
+        label=gettext_lazy("Reviews each person is expected to complete"), min_value=1, max_value=20
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of review"), choices=ReviewKind.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=gettext_lazy("How cases are chosen"), choices=ProgrammeRule.Mode.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = ReviewTemplate.objects.filter(council=council)
+        self.fields["template"].empty_label = _("Use the programme's timetable")
+        self.fields["team_kind"].choices = [("", _("Any team"))] + list(TeamKind.choices)
+
+
+class TimetableForm(forms.Form):
+    def __init__(self, *args, council, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No audit this month"))] + [
+            (str(t.pk), t.name) for t in ReviewTemplate.objects.filter(council=council)
+        ]
+        for month in range(1, 13):
+            self.fields[f"month_{month}"] = forms.ChoiceField(
+                label=dt.date(2000, month, 1).strftime("%B"), choices=choices, required=False
+            )
+
+    def months(self) -> dict[int, int | None]:
+        return {
+            m: int(self.cleaned_data[f"month_{m}"]) if self.cleaned_data[f"month_{m}"] else None for m in range(1, 13)
+        }

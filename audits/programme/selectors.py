@@ -1,0 +1,138 @@
+"""Reads about the audit programme: which rules apply, who they apply to, samples, and the work
+each person and group manager has outstanding. Each takes the council explicitly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db.models import Q, QuerySet
+
+from qaportal.calendar import first_working_day, month_start
+from qaportal.models import Council, Membership, Team, User
+from qaportal.roles import Role
+
+from ..models import AuditProgramme, Case, CaseSample, ExpectedReview, ProgrammeRule, Review
+from ..reviews.rules import reviews_within_lookback
+
+SAMPLE_SIZE = 10
+
+
+def programme_for(*, council: Council, period: dt.date) -> AuditProgramme | None:
+    return (
+        AuditProgramme.objects.filter(council=council, is_active=True, starts_on__lte=period)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period))
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def people_for_rule(rule: ProgrammeRule) -> list[tuple[int, int | None]]:
+    """(person, team) for everyone the rule applies to, one entry per person."""
+    memberships = Membership.objects.filter(council_id=rule.council_id, role=rule.role, user__is_active=True)
+    if rule.team_kind:
+        memberships = memberships.filter(team__kind=rule.team_kind, team__is_active=True)
+    people: dict[int, int | None] = {}
+    for user_id, team_id in memberships.order_by("user_id", "team_id").values_list("user_id", "team_id"):
+        people.setdefault(user_id, team_id)
+    return sorted(people.items())
+
+
+def is_run_day(today: dt.date) -> bool:
+    return today >= first_working_day(today)
+
+
+def sample_managers(rules: list[ProgrammeRule], council: Council) -> dict[int, list[int]]:
+    """Group manager -> the teams they are over, for the teams of people on sample rules."""
+    teams = {team_id for rule in rules for _p, team_id in people_for_rule(rule) if team_id}
+    managers: dict[int, list[int]] = {}
+    for user_id, team_id in (
+        Membership.objects.filter(council=council, role=Role.GROUP_MANAGER)
+        .order_by("user_id", "team_id")
+        .values_list("user_id", "team_id")
+    ):
+        managers.setdefault(user_id, []).append(team_id)
+    return {gm: team_ids for gm, team_ids in managers.items() if set(team_ids) & teams}
+
+
+def recently_reviewed_case_ids(*, council: Council, today: dt.date) -> set[int]:
+    return set(reviews_within_lookback(council=council, today=today).values_list("case_id", flat=True))
+
+
+def draw_cases(
+    *, council: Council, team_ids: list[int], seed: str, exclude: set[int], size: int = SAMPLE_SIZE
+) -> list[int]:
+    """A reproducible random draw, spread across the teams in turn, leaving out excluded cases."""
+    rng = random.Random(seed)
+    pools = []
+    for team_id in sorted(team_ids):
+        ids = sorted(set(Case.objects.filter(council=council, team_id=team_id).values_list("pk", flat=True)) - exclude)
+        rng.shuffle(ids)
+        pools.append(ids)
+    drawn: list[int] = []
+    while len(drawn) < size and any(pools):
+        for pool in pools:
+            if pool and len(drawn) < size:
+                drawn.append(pool.pop())
+    return drawn
+
+
+def expected_for_group_manager(*, council: Council, user: User, period: dt.date) -> QuerySet[ExpectedReview]:
+    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    return ExpectedReview.objects.filter(
+        council=council, period=month_start(period), team_id__in=teams, rule__mode=ProgrammeRule.Mode.SAMPLE
+    ).select_related("person", "team", "template", "review__case")
+
+
+def sample_for(*, council: Council, user: User, period: dt.date) -> CaseSample | None:
+    return (
+        CaseSample.objects.filter(council=council, group_manager=user, period=month_start(period))
+        .prefetch_related("cases__case__team")
+        .first()
+    )
+
+
+def case_histories(*, council: Council, case_ids: list[int]) -> dict[int, list[Review]]:
+    history: dict[int, list[Review]] = {}
+    for review in (
+        Review.objects.filter(council=council, case_id__in=case_ids)
+        .select_related("template_version__template", "reviewer")
+        .order_by("-created_at")
+    ):
+        history.setdefault(review.case_id, []).append(review)
+    return history
+
+
+def requests_for(*, council: Council, user: User) -> QuerySet[ExpectedReview]:
+    """Direct requests waiting for the person to choose a case."""
+    return (
+        ExpectedReview.objects.filter(
+            council=council, person=user, review__isnull=True, rule__mode=ProgrammeRule.Mode.DIRECT
+        )
+        .select_related("template")
+        .order_by("due_date")
+    )
+
+
+def teams_of(*, council: Council) -> QuerySet[Team]:
+    return Team.objects.filter(council=council)
+
+
+def outstanding_for_group_manager(*, council: Council, user: User, today: dt.date) -> list[ExpectedReview]:
+    """Expected reviews of the group manager's teams not yet completed, due this month or overdue."""
+    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    return list(
+        ExpectedReview.objects.filter(council=council, team_id__in=teams, period__lte=today)
+        .exclude(review__status__in=[Review.Status.SUBMITTED, Review.Status.AUTHORISED])
+        .select_related("person", "template", "team", "review")
+        .order_by("due_date", "person__last_name")
+    )
+
+
+def due_for_person(*, council: Council, user: User, today: dt.date) -> list[ExpectedReview]:
+    return list(
+        ExpectedReview.objects.filter(council=council, person=user, period__lte=today)
+        .exclude(review__status__in=[Review.Status.SUBMITTED, Review.Status.AUTHORISED])
+        .select_related("template", "review")
+        .order_by("due_date")
+    )

@@ -1,0 +1,233 @@
+"""Programme pages: group managers' allocation, direct requests, sample uploads and the programme itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qaportal.calendar import add_months, parse_month
+from qaportal.models import Membership, User
+from qaportal.roles import Role
+
+from ..models import AuditProgramme, ExpectedReview, ProgrammeRule, ProgrammeRun
+from ..reviews.forms import CasePinField
+from . import permissions, selectors, services
+from .forms import AllocationForm, RuleForm, SampleUploadForm, TimetableForm
+
+
+def _period(request: HttpRequest) -> dt.date:
+    return parse_month(request.GET.get("month"), default=timezone.localdate())
+
+
+def _rule(request: HttpRequest, pk: int) -> ProgrammeRule:
+    rule = ProgrammeRule.objects.filter(council=request.council, pk=pk).select_related("programme").first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def _programme(request: HttpRequest, pk: int) -> AuditProgramme:
+    found = AuditProgramme.objects.filter(council=request.council, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _require(request: HttpRequest, allowed) -> None:
+    if not allowed(request.user, request.council):
+        raise PermissionDenied(_("Your role does not include this page."))
+
+
+# --- allocation by group managers ----------------------------------------------------------------
+
+
+def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require(request, permissions.can_allocate_from_sample)
+    council, period = request.council, _period(request)
+    sample = selectors.sample_for(council=council, user=request.user, period=period)
+    sample_cases = list(sample.cases.all()) if sample else []
+    expected = list(selectors.expected_for_group_manager(council=council, user=request.user, period=period))
+    used = {e.review.case_id for e in expected if e.review_id}
+    offered = [sc.case_id for sc in sample_cases if not sc.reviewed_recently and sc.case_id not in used]
+    history = selectors.case_histories(council=council, case_ids=[sc.case_id for sc in sample_cases])
+    cases = {str(sc.case_id): sc.case for sc in sample_cases if sc.case_id in offered}
+    senior_ids = Membership.objects.filter(council=council, role=Role.SENIOR_PRACTITIONER).values("user_id")
+    seniors = {str(u.pk): u for u in User.objects.filter(pk__in=senior_ids)}
+    errors: dict[int, forms.Form] = {}
+    if request.method == "POST":
+        target = next((e for e in expected if str(e.pk) == request.POST.get("expected")), None)
+        if target is None:
+            raise PermissionDenied
+        form = AllocationForm(request.POST, cases=cases, seniors=seniors, prefix=f"e{target.pk}")
+        if form.is_valid():
+            try:
+                services.expected_allocate(
+                    expected=target,
+                    case=form.cleaned_data["case"],
+                    by=request.user,
+                    delegate=form.cleaned_data["delegate"],
+                )
+            except ValidationError as exc:
+                form.add_error("case", exc)
+            else:
+                messages.success(
+                    request,
+                    _("PIN %(pin)s allocated to %(who)s.")
+                    % {"pin": form.cleaned_data["case"].pin, "who": target.person},
+                )
+                return redirect(f"{request.path}?month={period:%Y-%m}")
+        errors[target.pk] = form
+    rows = [(e, errors.get(e.pk) or AllocationForm(cases=cases, seniors=seniors, prefix=f"e{e.pk}")) for e in expected]
+    return render(
+        request,
+        "audits/programme/allocation.html",
+        {
+            "period": period,
+            "sample": sample,
+            "sample_cases": sample_cases,
+            "history": history,
+            "rows": rows,
+            "used": used,
+            "previous": _shift(period, -1),
+            "next": _shift(period, 1),
+        },
+    )
+
+
+def _shift(period: dt.date, months: int) -> dt.date:
+
+    return add_months(period, months)
+
+
+# --- direct requests ------------------------------------------------------------------------------
+
+
+def request_start(request: HttpRequest, council_slug: str, expected_pk: int) -> HttpResponse:
+    expected = (
+        ExpectedReview.objects.filter(council=request.council, pk=expected_pk, person=request.user)
+        .select_related("template")
+        .first()
+    )
+    if expected is None:
+        raise Http404
+    form = forms.Form(request.POST or None)
+    form.fields["case"] = CasePinField(
+        label=_("PIN of the case you will audit"),
+        council=request.council,
+        max_length=32,
+        help_text=_("For a self-audit, one of your own cases; for a peer audit, a case from another team."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.expected_allocate(expected=expected, case=form.cleaned_data["case"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("case", exc)
+        else:
+            return redirect("audits:review", council_slug=council_slug, review_pk=review.pk)
+    return render(request, "audits/programme/request_start.html", {"expected": expected, "form": form})
+
+
+# --- MI sample upload -----------------------------------------------------------------------------
+
+
+def sample_upload(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require(request, permissions.can_edit_programme)
+    form = SampleUploadForm(
+        request.POST or None, request.FILES or None, initial={"month": f"{timezone.localdate():%Y-%m}"}
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.sample_upload_csv(
+            council=request.council,
+            period=form.cleaned_data["month"],
+            data=form.cleaned_data["file"].read(),
+            by=request.user,
+        )
+        if not result.errors:
+            messages.success(
+                request, _("%(s)d samples with %(c)d cases uploaded.") % {"s": result.samples, "c": result.cases}
+            )
+            return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/sample_upload.html", {"form": form, "result": result})
+
+
+# --- the programme --------------------------------------------------------------------------------
+
+
+def programme_page(request: HttpRequest, council_slug: str) -> HttpResponse:
+    _require(request, permissions.can_view_programme)
+    programmes = list(
+        AuditProgramme.objects.filter(council=request.council).prefetch_related(
+            "rules__template", "timetable__template"
+        )
+    )
+    runs = ProgrammeRun.objects.filter(council=request.council)[:12]
+    return render(
+        request,
+        "audits/programme/programme.html",
+        {
+            "programmes": programmes,
+            "runs": runs,
+            "can_edit": permissions.can_edit_programme(request.user, request.council),
+        },
+    )
+
+
+def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
+    _require(request, permissions.can_edit_programme)
+    rule = _rule(request, rule_pk)
+    initial = {
+        f: getattr(rule, f) for f in ["name", "template", "role", "team_kind", "months", "count", "kind", "mode"]
+    }
+    form = RuleForm(request.POST or None, initial=initial, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        services.rule_update(rule=rule, **form.cleaned_data)
+        messages.success(request, _("Rule saved. It applies from the next monthly run."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/rule_form.html", {"rule": rule, "form": form})
+
+
+def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+    _require(request, permissions.can_edit_programme)
+    target = _programme(request, programme_pk)
+    form = RuleForm(
+        request.POST or None, initial={"count": 1, "kind": "mandatory", "mode": "sample"}, council=request.council
+    )
+    if request.method == "POST" and form.is_valid():
+        services.rule_create(programme=target, **form.cleaned_data)
+        messages.success(request, _("Rule added. It applies from the next monthly run."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/rule_form.html", {"programme": target, "form": form})
+
+
+def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
+    _require(request, permissions.can_edit_programme)
+    rule = _rule(request, rule_pk)
+    if request.method == "POST":
+        try:
+            services.rule_delete(rule=rule)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Rule removed."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/rule_delete.html", {"rule": rule})
+
+
+def timetable_edit(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+    _require(request, permissions.can_edit_programme)
+    target = _programme(request, programme_pk)
+    initial = {f"month_{t.month}": str(t.template_id) for t in target.timetable.all()}
+    form = TimetableForm(request.POST or None, initial=initial, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        services.timetable_update(programme=target, months=form.months())
+        messages.success(request, _("Timetable saved. It applies from the next monthly run."))
+        return redirect("audits:programme", council_slug=council_slug)
+    return render(request, "audits/programme/timetable_form.html", {"programme": target, "form": form})

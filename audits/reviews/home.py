@@ -1,0 +1,34 @@
+"""What the home page shows each person of their reviews."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from qaportal.home import register_panel
+from qaportal.permissions import roles_of
+from qaportal.roles import REVIEWER_ROLES, Role
+
+from . import selectors
+
+
+@register_panel(10)
+def returned_and_open_reviews(request: HttpRequest):
+    reviews = list(selectors.reviews_for_reviewer(council=request.council, user=request.user).open()[:20])
+    if not reviews and not roles_of(request.user, request.council) & REVIEWER_ROLES:
+        return None
+    return "audits/home/my_reviews.html", {
+        "returned": [r for r in reviews if r.status == "returned"],
+        "open": [r for r in reviews if r.status != "returned"],
+        "today": timezone.localdate(),
+    }
+
+
+@register_panel(20)
+def authorising(request: HttpRequest):
+    if Role.GROUP_MANAGER not in roles_of(request.user, request.council):
+        return None
+    return "audits/home/group_manager.html", {
+        "to_authorise": selectors.authorisation_queue(council=request.council, user=request.user).count(),
+        "escalations": list(selectors.open_escalations_for(council=request.council, user=request.user)),
+    }

@@ -1,0 +1,100 @@
+"""Who may do what with a review. Views, templates and tests all ask these functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from qaportal.models import Council, User
+from qaportal.permissions import has_any_role, team_ids_over
+from qaportal.roles import ALLOCATOR_ROLES, CASE_ROLES, OVERSIGHT_ROLES, Role
+
+from ..models import Review
+
+# Who else may read a review in full, beyond those named below: apps above `audits` register a rule
+# (moderation: the moderators a review is assigned to) instead of `audits` importing them.
+VisibilityRule = Callable[[User, Review], bool]
+VISIBILITY_RULES: list[VisibilityRule] = []
+
+
+def register_visibility_rule(rule: VisibilityRule) -> VisibilityRule:
+    VISIBILITY_RULES.append(rule)
+    return rule
+
+
+def is_group_manager_for(user: User, review: Review) -> bool:
+    """A group manager over the team that owns the case."""
+    return review.case.team_id in team_ids_over(user, review.council)
+
+
+def is_reviewer(user: User, review: Review) -> bool:
+    return user.pk in {review.reviewer_id, review.delegate_id}
+
+
+def can_view_review(user: User, review: Review) -> bool:
+    """Everyone entitled to see the review in full."""
+    return (
+        user.is_superuser
+        or is_reviewer(user, review)
+        or user.pk == review.allocated_by_id
+        or is_group_manager_for(user, review)
+        or has_any_role(user, review.council, OVERSIGHT_ROLES)
+        or any(rule(user, review) for rule in VISIBILITY_RULES)
+    )
+
+
+def can_view_ratings_and_summary(user: User, review: Review) -> bool:
+    """The allocated worker sees how their work was rated, and the summary, once the review is done."""
+    if can_view_review(user, review):
+        return True
+    return user.pk == review.case.responsible_worker_id and review.is_completed
+
+
+def can_edit_review(user: User, review: Review) -> bool:
+    """Only the reviewer or their delegate, while the review is open."""
+    return review.is_open and is_reviewer(user, review)
+
+
+def can_submit_review(user: User, review: Review) -> bool:
+    return can_edit_review(user, review) and review.status in {Review.Status.IN_PROGRESS, Review.Status.RETURNED}
+
+
+def can_authorise(user: User, review: Review) -> bool:
+    """A group manager over the case's team, never the reviewer or delegate of this review."""
+    return (
+        review.status == Review.Status.SUBMITTED
+        and review.template_version.requires_authorisation
+        and not is_reviewer(user, review)
+        and is_group_manager_for(user, review)
+    )
+
+
+can_return_review = can_authorise
+
+
+def can_download_pdf(user: User, review: Review) -> bool:
+    return can_view_review(user, review)
+
+
+def can_delegate(user: User, review: Review) -> bool:
+    return review.is_open and user.pk == review.reviewer_id and bool(review.template_version.delegable_to_roles)
+
+
+def can_cancel(user: User, review: Review) -> bool:
+    return review.is_open and (
+        user.pk == review.allocated_by_id
+        or is_group_manager_for(user, review)
+        or has_any_role(user, review.council, [Role.QUALITY_TEAM])
+    )
+
+
+def can_allocate(user: User, council: Council) -> bool:
+    return user.is_superuser or has_any_role(user, council, ALLOCATOR_ROLES)
+
+
+def can_acknowledge_escalation(user: User, review: Review) -> bool:
+    return is_group_manager_for(user, review)
+
+
+def can_see_case(user: User, council: Council) -> bool:
+    """Case histories are for managers and the quality side; practitioners see their own reviews."""
+    return user.is_superuser or has_any_role(user, council, CASE_ROLES)

@@ -1,0 +1,114 @@
+"""Reads about cases and reviews. Each takes the council explicitly."""
+
+from __future__ import annotations
+
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+
+from qaportal.models import Council, Document, User
+from qaportal.selectors import teams_over
+from standards.models import Criterion, Standard
+
+from ..models import Case, Escalation, Review
+from ..sections import review_relations
+
+
+def _review_base(council: Council) -> QuerySet[Review]:
+    return Review.objects.filter(council=council).select_related(
+        "case__team",
+        "case__responsible_worker",
+        "reviewer",
+        "delegate",
+        "allocated_by",
+        "authorised_by",
+        "template_version__template",
+        "template_version__scale",
+    )
+
+
+def review_in_council(*, council: Council, pk: int) -> Review | None:
+    """A review with everything its pages show, in a fixed number of queries: the catalogue parts,
+    and whatever each registered kind of section says it needs (feedback's records included)."""
+    selected, prefetched = review_relations()
+    return (
+        _review_base(council)
+        .filter(pk=pk)
+        .select_related(*sorted(selected))
+        .prefetch_related(
+            "template_version__sections",
+            "template_version__scale__levels",
+            Prefetch(
+                "template_version__standards",
+                queryset=Standard.objects.order_by("order").prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+                ),
+            ),
+            "section_states",
+            *prefetched,
+        )
+        .first()
+    )
+
+
+def reviews_for_reviewer(*, council: Council, user: User) -> QuerySet[Review]:
+    """The person's own reviews (as reviewer or delegate), returned ones first."""
+    return (
+        _review_base(council)
+        .filter(Q(reviewer=user) | Q(delegate=user))
+        .annotate(
+            returned_first=DbCase(
+                When(status=Review.Status.RETURNED, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("returned_first", "due_date", "-created_at")
+    )
+
+
+def authorisation_queue(*, council: Council, user: User) -> QuerySet[Review]:
+    """Submitted reviews of cases owned by the teams this group manager is over."""
+    return (
+        _review_base(council)
+        .for_teams_over(user)
+        .filter(status=Review.Status.SUBMITTED, template_version__requires_authorisation=True)
+        .exclude(Q(reviewer=user) | Q(delegate=user))
+        .order_by("submitted_at")
+    )
+
+
+def open_escalations_for(*, council: Council, user: User) -> QuerySet[Escalation]:
+    return Escalation.objects.filter(
+        council=council,
+        review__case__team_id__in=teams_over(council=council, user=user).values("pk"),
+        acknowledged_at__isnull=True,
+    ).select_related("review__case", "raised_by", "review__template_version__template")
+
+
+def case_in_council(*, council: Council, pk: int) -> Case | None:
+    return (
+        Case.objects.filter(council=council, pk=pk)
+        .select_related("team", "responsible_worker", "responsible_manager")
+        .first()
+    )
+
+
+def case_by_pin(*, council: Council, pin: str) -> Case | None:
+    return Case.objects.filter(council=council, pin=pin.strip()).select_related("team").first()
+
+
+def case_reviews(*, case: Case) -> QuerySet[Review]:
+    return _review_base(case.council).filter(case=case).order_by("-created_at")
+
+
+def review_pdf_key(review: Review) -> str:
+    """What a PDF of the review shows, as a key: it changes with every recorded change or event, so a
+    PDF made earlier is reused only while nothing in the review has changed since."""
+    last_change = review.changes.aggregate(m=Max("pk"))["m"] or 0
+    last_event = review.events.aggregate(m=Max("pk"))["m"] or 0
+    return f"review:{review.pk}:{review.status}:{last_event}:{last_change}"
+
+
+def review_pdf_document(*, review: Review, pk: int) -> Document | None:
+    """A PDF run made of this review; runs of other reviews (or councils) are not found."""
+    return Document.objects.filter(
+        council=review.council, pk=pk, kind="review-pdf", params__review_id=review.pk
+    ).first()

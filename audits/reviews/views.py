@@ -1,0 +1,469 @@
+"""Review pages: my reviews, the task list, one page per section, submit, authorise, read and print."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qaportal import documents
+from qaportal.middleware import pop_pending_post
+from qaportal.models import Document
+
+from ..models import Escalation, ReviewEvent, SectionDraft
+from ..sections import section_of, sections_of
+from . import permissions, selectors, services
+from .forms import AllocateForm, AuthoriseForm, CaseSearchForm, DelegateForm, ReasonForm, StartOwnForm
+from .pdf import REVIEW_PDF
+
+
+def _review(request: HttpRequest, review_pk: int):
+    """The review with this id in this council; "missing" and "another council's" are the same 404."""
+    review = selectors.review_in_council(council=request.council, pk=review_pk)
+    if review is None:
+        raise Http404("No such review in this council.")
+    return review
+
+
+def _to_overview(review):
+    return redirect("audits:review", council_slug=review.council.slug, review_pk=review.pk)
+
+
+def my_reviews(request: HttpRequest, council_slug: str) -> HttpResponse:
+    reviews = list(selectors.reviews_for_reviewer(council=request.council, user=request.user))
+    return render(
+        request,
+        "audits/my_reviews.html",
+        {
+            "open_reviews": [r for r in reviews if r.is_open],
+            "done_reviews": [r for r in reviews if not r.is_open],
+        },
+    )
+
+
+def review_overview(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """The task list for the reviewer; everyone else reads the review."""
+    review = _review(request, review_pk)
+    if not permissions.can_edit_review(request.user, review):
+        if not permissions.can_view_ratings_and_summary(request.user, review):
+            raise PermissionDenied(_("You cannot see this review."))
+        return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+    return _task_list(request, review)
+
+
+def _task_list(request: HttpRequest, review, problems=None) -> HttpResponse:
+    sections = sections_of(review)
+    states = {s.kind: s for s in review.section_states.all()}
+    last_return = None
+    if review.status == review.Status.RETURNED:
+        last_return = (
+            review.events.filter(action=ReviewEvent.Action.RETURN).select_related("by").order_by("-at").first()
+        )
+    return render(
+        request,
+        "audits/review_overview.html",
+        {
+            "review": review,
+            "sections": [(s, states.get(s.kind)) for s in sections],
+            "can_submit": permissions.can_submit_review(request.user, review),
+            "can_delegate": permissions.can_delegate(request.user, review),
+            "last_return": last_return,
+            "problems": [
+                {
+                    "url": reverse(
+                        "audits:section",
+                        kwargs={"council_slug": review.council.slug, "review_pk": review.pk, "kind": p.section},
+                    )
+                    + f"#{p.anchor}",
+                    "message": p.message,
+                }
+                for p in problems or []
+            ],
+        },
+        status=200,
+    )
+
+
+def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: str) -> HttpResponse:
+    review = _review(request, review_pk)
+    if not permissions.can_edit_review(request.user, review):
+        if permissions.can_view_review(request.user, review):
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+        raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
+    section = section_of(review, kind)
+    if section is None or not section.reviewer_completes:
+        raise Http404("This review has no such section.")
+    state = next((s for s in review.section_states.all() if s.kind == kind), None)
+    version = state.version if state else 0
+    notice = None
+    conflict = None
+
+    if request.method == "POST":
+        base_version = _int(request.POST.get("section_version"))
+        try:
+            form = services.section_save(
+                review=review, kind=kind, data=request.POST, base_version=base_version, by=request.user
+            )
+        except services.SectionConflict as exc:
+            form = section.form(request.POST)
+            form.is_valid()
+            conflict = exc.state
+            version = exc.state.version
+        except services.ReviewClosed as exc:
+            messages.error(
+                request,
+                _(
+                    "This review was %(status)s before your changes were saved, so it can no longer be changed. "
+                    "What you typed has been kept: ask the group manager to return the review if it needs to change."
+                )
+                % {"status": exc.review.get_status_display().lower()},
+            )
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+        else:
+            if form.is_valid():
+                if "add_action" in request.POST:
+                    added = len(review.qa_actions.all())
+                    return redirect(f"{request.path}?add=1#id_action-{added}-description")
+                if any(key.endswith("-DELETE") for key in request.POST):
+                    messages.success(request, _("Action removed."))
+                    return redirect(request.path)
+                messages.success(request, _("%(section)s saved.") % {"section": section.title})
+                if "save_and_continue" in request.POST:
+                    following = _next_section(review, kind)
+                    if following:
+                        return redirect(
+                            "audits:section", council_slug=council_slug, review_pk=review.pk, kind=following.kind
+                        )
+                return _to_overview(review)
+    else:
+        pending = pop_pending_post(request)
+        draft = SectionDraft.objects.filter(council=review.council, review=review, kind=kind, user=request.user).first()
+        if pending is not None:
+            form = section.form(pending.data)
+            form.is_valid()
+            notice = _(
+                "This is input you typed before you were signed out, at %(time)s. It has not been saved: "
+                "check it and save it, or leave the page to discard it."
+            ) % {"time": date_format(timezone.localtime(pending.typed_at), "j F Y, H:i")}
+        elif draft is not None:
+            form = section.form(services.querydict_from(draft.data))
+            form.is_valid()
+            notice = (
+                _(
+                    "These changes were not saved because someone else saved this section first. Check them "
+                    "and save again."
+                )
+                if draft.source == SectionDraft.Source.CONFLICT
+                else _("Your unsaved changes from %(time)s have been restored. Save them to keep them.")
+                % {"time": date_format(timezone.localtime(draft.saved_at), "j F Y, H:i")}
+            )
+        elif kind == "qa_plan" and request.GET.get("add"):
+            form = section.form(extra=1)
+        else:
+            form = section.form()
+    return render(
+        request,
+        section.template_name,
+        {
+            "review": review,
+            "section": section,
+            "form": form,
+            "section_version": version,
+            "notice": notice,
+            "conflict": conflict,
+            "state": state,
+            "next_section": _next_section(review, kind),
+            "autosave_url": reverse(
+                "audits:autosave", kwargs={"council_slug": council_slug, "review_pk": review.pk, "kind": kind}
+            ),
+            "escalations": list(review.escalations.all()) if kind == "escalation" else [],
+            **section.extra_context(request),
+        },
+    )
+
+
+def _int(value) -> int:
+    """A section version from the form; anything that is not one (text, a huge number) is -1, which
+    never matches, so the save is treated as a conflict and the input kept."""
+    try:
+        number = int(str(value)[:12])
+    except (TypeError, ValueError):
+        return -1
+    return number if 0 <= number < 2**31 else -1
+
+
+def _next_section(review, kind: str):
+    editable = [s for s in sections_of(review) if s.reviewer_completes]
+    kinds = [s.kind for s in editable]
+    if kind in kinds and kinds.index(kind) + 1 < len(kinds):
+        return editable[kinds.index(kind) + 1]
+    return None
+
+
+@require_POST
+def section_autosave(request: HttpRequest, council_slug: str, review_pk: int, kind: str) -> JsonResponse:
+    review = _review(request, review_pk)
+    if section_of(review, kind) is None:
+        raise Http404
+    data = {k: request.POST.getlist(k) for k in request.POST if k not in {"csrfmiddlewaretoken"}}
+    try:
+        draft = services.section_autosave(
+            review=review, kind=kind, data=data, base_version=_int(request.POST.get("section_version")), by=request.user
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse({"saved_at": timezone.localtime(draft.saved_at).strftime("%H:%M")})
+
+
+@require_POST
+def review_submit(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    try:
+        services.review_submit(review=review, by=request.user)
+    except services.SubmitBlocked as exc:
+        # Shown at once on the task list, with a link to each field that needs an answer.
+        return _task_list(request, review, exc.problems)
+    if review.template_version.requires_authorisation:
+        messages.success(request, _("Review submitted. The group manager has been asked to authorise it."))
+    else:
+        messages.success(request, _("Review submitted. Thank you."))
+    return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+
+
+def review_view(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    full = permissions.can_view_review(request.user, review)
+    if not full and not permissions.can_view_ratings_and_summary(request.user, review):
+        raise PermissionDenied(_("You cannot see this review."))
+    return render(
+        request,
+        "audits/review_view.html",
+        {
+            "review": review,
+            "limited": not full,
+            **_review_context(review, request.user),
+        },
+    )
+
+
+def _review_context(review, user) -> dict:
+    return {
+        "sections": sections_of(review),
+        "ratings": {r.standard_id: r for r in review.ratings.all()},
+        "answers": {a.criterion_id: a for a in review.answers.all()},
+        "texts": {t.kind: t.text for t in review.texts.all()},
+        "can_authorise": permissions.can_authorise(user, review),
+        "can_edit": permissions.can_edit_review(user, review),
+        "can_pdf": permissions.can_download_pdf(user, review),
+        "can_acknowledge": permissions.can_acknowledge_escalation(user, review),
+        "can_cancel": permissions.can_cancel(user, review),
+    }
+
+
+def review_pdf(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """The review's PDF: downloaded at once when the current version has been made; otherwise made by
+    the PDF worker while a page shows its progress."""
+    review = _review(request, review_pk)
+    if not permissions.can_download_pdf(request.user, review):
+        raise PermissionDenied(_("You cannot download this review."))
+    document = documents.document_request(
+        council=request.council,
+        kind=REVIEW_PDF,
+        key=selectors.review_pdf_key(review),
+        title=f"{review.template_version.template} of PIN {review.case.pin}",
+        params={"review_id": review.pk},
+        by=request.user,
+    )
+    if document.status == Document.Status.DONE:
+        return _pdf_file(document)
+    return redirect("audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk)
+
+
+def _review_document(request: HttpRequest, review, document_pk: int) -> Document:
+    if not permissions.can_download_pdf(request.user, review):
+        raise PermissionDenied(_("You cannot download this review."))
+    document = selectors.review_pdf_document(review=review, pk=document_pk)
+    if document is None:
+        raise Http404("No such PDF of this review.")
+    return document
+
+
+def review_pdf_status(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    document = _review_document(request, review, document_pk)
+    if request.method == "POST":
+        document = documents.document_retry(document=document)
+        return redirect(
+            "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
+        )
+    return render(request, "audits/review_pdf_wait.html", {"review": review, "document": document})
+
+
+def review_pdf_download(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    document = _review_document(request, review, document_pk)
+    if document.status != Document.Status.DONE:
+        return redirect(
+            "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
+        )
+    return _pdf_file(document)
+
+
+def _pdf_file(document: Document) -> FileResponse:
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )
+
+
+def review_history(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    if not permissions.can_view_review(request.user, review):
+        raise PermissionDenied
+    return render(
+        request,
+        "audits/review_history.html",
+        {
+            "review": review,
+            "events": review.events.select_related("by"),
+            "changes": review.changes.select_related("by"),
+        },
+    )
+
+
+def authorisation_queue(request: HttpRequest, council_slug: str) -> HttpResponse:
+    return render(
+        request,
+        "audits/authorisation_queue.html",
+        {
+            "reviews": selectors.authorisation_queue(council=request.council, user=request.user),
+            "escalations": selectors.open_escalations_for(council=request.council, user=request.user),
+        },
+    )
+
+
+def authorise(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    if not permissions.can_authorise(request.user, review):
+        if permissions.can_view_review(request.user, review):
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+        raise PermissionDenied(_("Only a group manager over the case's team can authorise this review."))
+    form = AuthoriseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "authorise":
+                services.review_authorise(review=review, by=request.user, comments=form.cleaned_data["comments"])
+                messages.success(request, _("Review authorised."))
+            else:
+                services.review_return(review=review, by=request.user, reason=form.cleaned_data["comments"])
+                messages.success(request, _("Review returned to %(who)s.") % {"who": review.reviewer})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("audits:authorisation_queue", council_slug=council_slug)
+    return render(
+        request,
+        "audits/authorise.html",
+        {
+            "review": review,
+            "form": form,
+            "limited": False,
+            **_review_context(review, request.user),
+        },
+    )
+
+
+def delegate(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    if not permissions.can_delegate(request.user, review):
+        raise PermissionDenied(_("Only the reviewer can delegate this review."))
+    form = DelegateForm(request.POST or None, review=review, initial={"delegate": review.delegate})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_delegate(review=review, delegate=form.cleaned_data["delegate"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("delegate", exc)
+        else:
+            messages.success(request, _("Delegation saved. You stay accountable and can still see the review."))
+            return _to_overview(review)
+    return render(request, "audits/delegate.html", {"review": review, "form": form})
+
+
+def cancel(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    if not permissions.can_cancel(request.user, review):
+        raise PermissionDenied(_("You cannot cancel this review."))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.review_cancel(review=review, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Review cancelled."))
+        return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+    return render(request, "audits/cancel.html", {"review": review, "form": form})
+
+
+@require_POST
+def escalation_acknowledge(request: HttpRequest, council_slug: str, review_pk: int, escalation_pk: int) -> HttpResponse:
+    review = _review(request, review_pk)
+    escalation = Escalation.objects.filter(council=request.council, review=review, pk=escalation_pk).first()
+    if escalation is None:
+        raise Http404
+    services.escalation_acknowledge(escalation=escalation, by=request.user)
+    messages.success(request, _("Escalation acknowledged."))
+    return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+
+
+def allocate(request: HttpRequest, council_slug: str) -> HttpResponse:
+    if not permissions.can_allocate(request.user, request.council):
+        raise PermissionDenied(_("Only group managers and the quality team allocate reviews."))
+    form = AllocateForm(request.POST or None, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_allocate(council=request.council, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(t)s of PIN %(pin)s allocated to %(who)s.")
+                % {"t": review.template_version.template, "pin": review.case.pin, "who": review.reviewer},
+            )
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+    return render(request, "audits/allocate.html", {"form": form})
+
+
+def start_own(request: HttpRequest, council_slug: str) -> HttpResponse:
+    form = StartOwnForm(request.POST or None, council=request.council)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_start_own(council=request.council, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _to_overview(review)
+    return render(request, "audits/start_own.html", {"form": form})
+
+
+def case_search(request: HttpRequest, council_slug: str) -> HttpResponse:
+    if not permissions.can_see_case(request.user, request.council):
+        raise PermissionDenied
+    form = CaseSearchForm(request.GET or None)
+    case = None
+    if form.is_valid() and form.cleaned_data["pin"]:
+        case = selectors.case_by_pin(council=request.council, pin=form.cleaned_data["pin"])
+        if case is not None:
+            return redirect("audits:case", council_slug=council_slug, case_pk=case.pk)
+    return render(request, "audits/case_search.html", {"form": form, "searched": form.is_bound})
+
+
+def case_detail(request: HttpRequest, council_slug: str, case_pk: int) -> HttpResponse:
+    case = selectors.case_in_council(council=request.council, pk=case_pk)
+    if case is None:
+        raise Http404("No such case in this council.")
+    if not permissions.can_see_case(request.user, request.council):
+        raise PermissionDenied
+    return render(request, "audits/case_detail.html", {"case": case, "reviews": selectors.case_reviews(case=case)})

@@ -1,0 +1,86 @@
+"""What every section of a review form is: its form, how it saves (recording each change), and what
+stops the review being submitted. One module per kind of section; apps above `audits` add theirs
+through the registry (feedback adds "feedback")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import gettext as _
+
+from qaportal.models import User
+from standards.models import SectionKind
+
+from ..models import Review
+
+
+@dataclass(frozen=True)
+class Problem:
+    anchor: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+def lenient(form: forms.Form) -> forms.Form:
+    """Saving part of a section for later never insists on the rest of it."""
+    for field in form.fields.values():
+        field.required = False
+    return form
+
+
+def yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def short(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+class Section:
+    kind: str = ""
+    template_name = "audits/sections/simple.html"
+    # Read-only display of the section in the review page and PDF, where _review_body.html has none.
+    display_template = ""
+    reviewer_completes = True
+    # Whether the section's guidance starts open: for sections whose rules people must read first.
+    guidance_open = False
+    # What the review's pages must load for this section, in the one query set that loads a review:
+    # relation names, or functions returning a Prefetch (built when the review is read, in scope).
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
+
+    def __init__(self, review: Review, required: bool = True, guidance: str = ""):
+        self.review, self.required, self.guidance = review, required, guidance
+
+    @property
+    def title(self) -> str:
+        return str(SectionKind(self.kind).label)
+
+    def form(self, data=None) -> forms.Form:
+        raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
+
+    def save(self, form: forms.Form, by: User) -> list[Change]:
+        raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
+
+    def problems(self) -> list[Problem]:
+        return []
+
+    def is_started(self) -> bool:
+        return False
+
+    def extra_context(self, request) -> dict:
+        """Anything more the section's page shows besides its form."""
+        return {}
+
+    def progress(self) -> str:
+        if not self.is_started():
+            return "not_started"
+        return "in_progress" if self.problems() else "completed"

@@ -1,0 +1,182 @@
+"""The Quality Assurance Plan: actions about this person's care and record, never staff performance."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qaportal.fields import DateField, OneLineField, TextField
+from qaportal.models import User
+from standards.models import SectionKind
+
+from ..models import QAPlanAction
+from .base import Change, Problem, Section, yes_no
+from .registry import register_section
+
+MAX_QA_ACTIONS = 20
+
+
+class QAActionForm(forms.Form):
+    """One action of the plan. `action` is the saved action's id, so an action keeps its identity
+    (and later its progress) when others around it are added or removed."""
+
+    action = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    description = TextField(label=gettext_lazy("Action"), required=False, size="medium", rows=3)
+    owner = OneLineField(label=gettext_lazy("Who will do it"), required=False, max_length=160)
+    due_date = DateField(label=gettext_lazy("Due by"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("owner") or data.get("due_date")) and not data.get("description"):
+            self.add_error("description", _("Describe the action, or remove it"))
+        return data
+
+
+class QAPlanForm(forms.Form):
+    """The plan's actions (a formset) and the "no actions needed" box, validated and shown as one form."""
+
+    no_actions = forms.BooleanField(
+        label=gettext_lazy("No actions are needed for this person's care or record"),
+        required=False,
+    )
+
+    def __init__(self, data=None, *, actions: list[dict], extra: int = 0, **kwargs):
+        super().__init__(data, **kwargs)
+        # A fixed ceiling on rows: whatever number a request claims, no more forms than this are built.
+        formset_class = forms.formset_factory(
+            QAActionForm,
+            extra=extra,
+            can_delete=True,
+            max_num=MAX_QA_ACTIONS,
+            validate_max=True,
+            absolute_max=MAX_QA_ACTIONS,
+        )
+        self.actions = formset_class(data, initial=actions, prefix="action")
+
+    def is_valid(self) -> bool:
+        own = super().is_valid()
+        return self.actions.is_valid() and own
+
+    @staticmethod
+    def _is_removed(form: forms.Form) -> bool:
+        return form.is_bound and bool(form["DELETE"].value())
+
+    def numbered(self):
+        """(number, form) for each action that stays, in order: removed rows are not shown again."""
+        return list(enumerate((f for f in self.actions.forms if not self._is_removed(f)), start=1))
+
+    def removed(self) -> list[forms.Form]:
+        """Rows removed in this request, carried as hidden fields if the page is shown again."""
+        return [f for f in self.actions.forms if self._is_removed(f)]
+
+    def kept_actions(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.actions.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and (f.cleaned_data.get("description") or "").strip()
+        ]
+
+    def summary_errors(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary: the plan's own errors, then each action's."""
+        found = [("", str(e)) for e in self.non_field_errors()]
+        found += [
+            (f"id_{self.add_prefix(name)}", str(e))
+            for name, errors in self.errors.items()
+            if name != "__all__"
+            for e in errors
+        ]
+        found += [("", str(e)) for e in self.actions.non_form_errors()]
+        for n, form in self.numbered():
+            for name, errors in form.errors.items():
+                anchor = f"{form[name].auto_id}_0" if name == "due_date" else form[name].auto_id
+                found += [(anchor, _("Action %(n)s: %(error)s") % {"n": n, "error": e}) for e in errors]
+        return found
+
+
+@register_section(SectionKind.QA_PLAN)
+class QAPlanSection(Section):
+    kind = SectionKind.QA_PLAN
+    template_name = "audits/sections/qa_plan.html"
+    guidance_open = True
+    prefetch_related = ("qa_actions",)
+
+    def _actions(self) -> list[QAPlanAction]:
+        return list(self.review.qa_actions.all())
+
+    def form(self, data=None, extra: int = 0) -> QAPlanForm:
+        actions = self._actions()
+        if not actions:
+            extra = max(extra, 1)  # an empty plan shows one blank action to fill in
+        initial = [
+            {"action": a.pk, "description": a.description, "owner": a.owner, "due_date": a.due_date} for a in actions
+        ]
+        return QAPlanForm(data, actions=initial, extra=extra, initial={"no_actions": self.review.no_qa_actions})
+
+    def save(self, form: QAPlanForm, by: User) -> list[Change]:
+        def fmt(description: str, owner: str, due) -> str:
+            return f"{description} — {owner} — {due or ''}".strip(" —")
+
+        existing = {a.pk: a for a in self._actions()}
+        kept = form.kept_actions()
+        changes = []
+        no_actions = bool(form.cleaned_data.get("no_actions")) and not kept
+        if no_actions != self.review.no_qa_actions:
+            changes.append(Change(_("No actions needed"), yes_no(self.review.no_qa_actions), yes_no(no_actions)))
+            self.review.no_qa_actions = no_actions
+            self.review.save(update_fields=["no_qa_actions"])
+        keep_ids: set[int] = set()
+        to_create, to_update = [], []
+        for order, row in enumerate(kept, start=1):
+            description, owner, due = row["description"].strip(), row.get("owner") or "", row.get("due_date")
+            action = existing.get(row.get("action") or 0)
+            if action is None:
+                to_create.append(
+                    QAPlanAction(
+                        council=self.review.council,
+                        review=self.review,
+                        order=order,
+                        description=description,
+                        owner=owner,
+                        due_date=due,
+                    )
+                )
+                changes.append(Change(_("QA plan action %(n)s") % {"n": order}, "", fmt(description, owner, due)))
+                continue
+            keep_ids.add(action.pk)
+            before = fmt(action.description, action.owner, action.due_date)
+            after = fmt(description, owner, due)
+            if before != after or action.order != order:
+                if before != after:
+                    changes.append(Change(_("QA plan action %(n)s") % {"n": order}, before, after))
+                action.order, action.description, action.owner, action.due_date = order, description, owner, due
+                to_update.append(action)
+        removed = [a for pk, a in existing.items() if pk not in keep_ids]
+        for action in removed:
+            changes.append(
+                Change(_("QA plan action removed"), fmt(action.description, action.owner, action.due_date), "")
+            )
+        QAPlanAction.objects.filter(pk__in=[a.pk for a in removed]).delete()
+        QAPlanAction.objects.bulk_update(to_update, ["order", "description", "owner", "due_date"])
+        QAPlanAction.objects.bulk_create(to_create)
+        getattr(self.review, "_prefetched_objects_cache", {}).pop("qa_actions", None)
+        return changes
+
+    def problems(self) -> list[Problem]:
+        actions = self._actions()
+        found = []
+        for i, action in enumerate(actions):
+            if not action.owner.strip():
+                found.append(Problem(f"id_action-{i}-owner", _("Say who will do QA plan action %(n)s") % {"n": i + 1}))
+            if not action.due_date:
+                found.append(
+                    Problem(f"id_action-{i}-due_date_0", _("Give a due date for QA plan action %(n)s") % {"n": i + 1})
+                )
+        if self.required and not actions and not self.review.no_qa_actions:
+            found.append(
+                Problem("id_action-0-description", _("Add the QA plan actions, or confirm that none are needed"))
+            )
+        return found
+
+    def is_started(self) -> bool:
+        return bool(self._actions()) or self.review.no_qa_actions

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class QaportalConfig(AppConfig):
+    name = "qaportal"
+    verbose_name = "QA Portal"
+
+    def ready(self) -> None:
+        # Imported here because they use the models, which are ready only now.
+        from .navigation import NavItem, register_nav_item
+        from .permissions import can_manage_people
+
+        register_nav_item(NavItem("home", _("Home"), "home", order=0, active_for=frozenset({"home"})))
+        register_nav_item(
+            NavItem(
+                "people",
+                _("People"),
+                "people:person_list",
+                order=90,
+                visible=can_manage_people,
+                active_for=frozenset({"people:*"}),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                "teams",
+                _("Teams"),
+                "people:team_list",
+                order=91,
+                visible=can_manage_people,
+                active_for=frozenset({"people:team_list", "people:team_add", "people:team_edit"}),
+            )
+        )

@@ -1,0 +1,14 @@
+"""Who may read the council's reports."""
+
+from qaportal.models import Council, User
+from qaportal.permissions import has_any_role
+from qaportal.roles import LEADERSHIP_ROLES, Role
+
+
+def can_read_compliance(user: User, council: Council) -> bool:
+    """The council's leaders and quality side see all of it; group managers see it for their teams."""
+    return user.is_superuser or has_any_role(user, council, {*LEADERSHIP_ROLES, Role.GROUP_MANAGER})
+
+
+def can_read_council_figures(user: User, council: Council) -> bool:
+    return user.is_superuser or has_any_role(user, council, LEADERSHIP_ROLES)
