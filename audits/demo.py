@@ -36,7 +36,7 @@ def load_cases(council: Council, *, pin_digits: int, count: int = CASES_PER_COUN
             elif m.role == Role.SERVICE_MANAGER:
                 staff[m.team_id]["managers"].append(m.user)
         pins: set[str] = set()
-        cases = []
+        cases: list[Case] = []
         while len(cases) < count:
             pin = str(rng.randint(10 ** (pin_digits - 1), 10**pin_digits - 1))
             if pin in pins:
@@ -66,12 +66,19 @@ SAMPLE_TEXT = {
 }
 
 
-def _fill(review, by, *, leave_out: set[str] = frozenset()) -> None:
+def _reload(review: Review) -> Review:
+    fresh = review_in_council(council=review.council, pk=review.pk)
+    if fresh is None:
+        raise LookupError(f"Review {review.pk} disappeared while the demo was being made.")
+    return fresh
+
+
+def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) -> None:
     """Complete each section the reviewer completes, through the same service the pages use."""
     for section in sections_of(review):
         if not section.reviewer_completes or section.kind in leave_out or section.kind == "escalation":
             continue
-        fresh = review_in_council(council=review.council, pk=review.pk)
+        fresh = _reload(review)
         form = next(s for s in sections_of(fresh) if s.kind == section.kind).form()
         data = QueryDict(mutable=True)
         for name, field in form.fields.items():
@@ -146,10 +153,10 @@ def load_reviews(council: Council) -> int:
             )
             if step == "allocated":
                 continue
-            _fill(review, reviewer, leave_out={"summary"} if step == "in_progress" else set())
+            _fill(review, reviewer, leave_out=frozenset({"summary"} if step == "in_progress" else ()))
             if step == "in_progress":
                 continue
-            review = services.review_submit(review=review_in_council(council=council, pk=review.pk), by=reviewer)
+            review = services.review_submit(review=_reload(review), by=reviewer)
             if not version.requires_authorisation:
                 continue
             if step == "returned":

@@ -1,8 +1,7 @@
 """The quality team's home page: new feedback and best practice waiting to be shared."""
 
-from django.http import HttpRequest
-
 from qaportal.home import register_panel
+from qaportal.http import CouncilRequest
 
 from . import permissions
 from .models import PublicFeedback
@@ -10,7 +9,7 @@ from .selectors import best_practice_log
 
 
 @register_panel(30)
-def quality_team_feedback(request: HttpRequest):
+def quality_team_feedback(request: CouncilRequest):
     if not permissions.can_manage_feedback(request.user, request.council):
         return None
     return "feedback/home_panel.html", {

@@ -140,7 +140,7 @@ class FeedbackSection(Section):
     def recommended(self) -> int:
         return self.review.council.recommended_contact_attempts
 
-    def form(self, data=None) -> FeedbackForm:
+    def form(self, data=None, *, add_row: bool = False) -> FeedbackForm:
         record = self._record()
         initial = {f: getattr(record, f) for f in FeedbackForm.RECORD_FIELDS} if record else {}
         return FeedbackForm(data, initial=initial)

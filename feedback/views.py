@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from audits.reviews.selectors import review_in_council
 from qaportal.calendar import parse_month
 from qaportal.exports import FORMATS, table_response
+from qaportal.http import CouncilRequest
 from qaportal.middleware import public
 from qaportal.net import client_ip
 
@@ -26,7 +27,7 @@ from .models import PublicFeedback, Referral, ReviewFeedback
 SUBMISSIONS_PER_MINUTE = 10
 
 
-def _over_limit(request: HttpRequest) -> bool:
+def _over_limit(request: CouncilRequest) -> bool:
     """Allow ten submissions a minute from one address; people are never asked to solve puzzles."""
     key = f"public-feedback:{client_ip(request)}"
     cache.add(key, 0, timeout=60)
@@ -37,7 +38,7 @@ def _over_limit(request: HttpRequest) -> bool:
         return False
 
 
-def _review(request: HttpRequest, review_pk: int):
+def _review(request: CouncilRequest, review_pk: int):
     review = review_in_council(council=request.council, pk=review_pk)
     if review is None:
         raise Http404("No such review in this council.")
@@ -45,7 +46,7 @@ def _review(request: HttpRequest, review_pk: int):
 
 
 @public
-def public_form(request: HttpRequest, council_slug: str, token: str = "", easy_read: bool = False) -> HttpResponse:
+def public_form(request: CouncilRequest, council_slug: str, token: str = "", easy_read: bool = False) -> HttpResponse:
     council = request.council
     form_class = EasyReadFeedbackForm if easy_read else PublicFeedbackForm
     link_state = ""
@@ -85,12 +86,12 @@ def public_form(request: HttpRequest, council_slug: str, token: str = "", easy_r
 
 
 @public
-def public_thanks(request: HttpRequest, council_slug: str, easy_read: bool = False) -> HttpResponse:
+def public_thanks(request: CouncilRequest, council_slug: str, easy_read: bool = False) -> HttpResponse:
     return render(request, "feedback/public_thanks.html", {"easy_read": easy_read})
 
 
 @public
-def short_link(request: HttpRequest, council_slug: str, token: str = "") -> HttpResponse:
+def short_link(request: CouncilRequest, council_slug: str, token: str = "") -> HttpResponse:
     if token:
         return redirect("feedback:public_form_token", council_slug=council_slug, token=token)
     return redirect("feedback:public_form", council_slug=council_slug)
@@ -100,7 +101,7 @@ def short_link(request: HttpRequest, council_slug: str, token: str = "") -> Http
 
 
 @require_POST
-def link_create(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def link_create(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     link = services.feedback_link_create(review=review, by=request.user)
     request.session["feedback-link"] = link.pk
@@ -112,7 +113,7 @@ def link_create(request: HttpRequest, council_slug: str, review_pk: int) -> Http
 
 
 @require_POST
-def compliment_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def compliment_from_review(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_route_feedback(request.user, review):
         raise PermissionDenied
@@ -135,7 +136,7 @@ def compliment_from_review(request: HttpRequest, council_slug: str, review_pk: i
     return redirect("audits:section", council_slug=council_slug, review_pk=review.pk, kind="feedback")
 
 
-def complaint_from_review(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def complaint_from_review(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_route_feedback(request.user, review):
         raise PermissionDenied
@@ -160,12 +161,12 @@ def complaint_from_review(request: HttpRequest, council_slug: str, review_pk: in
 # --- the quality team's inbox --------------------------------------------------------------------
 
 
-def _require_team(request: HttpRequest) -> None:
+def _require_team(request: CouncilRequest) -> None:
     if not permissions.can_manage_feedback(request.user, request.council):
         raise PermissionDenied(_("The feedback inbox is for the quality team."))
 
 
-def inbox(request: HttpRequest, council_slug: str) -> HttpResponse:
+def inbox(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_team(request)
     status = request.GET.get("status", "")
     if status not in PublicFeedback.Status.values:
@@ -182,7 +183,7 @@ def inbox(request: HttpRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def inbox_item(request: HttpRequest, council_slug: str, item_pk: int) -> HttpResponse:
+def inbox_item(request: CouncilRequest, council_slug: str, item_pk: int) -> HttpResponse:
     _require_team(request)
     item = selectors.public_feedback_in_council(council=request.council, pk=item_pk)
     services.public_feedback_mark_read(submission=item)
@@ -211,7 +212,7 @@ def inbox_item(request: HttpRequest, council_slug: str, item_pk: int) -> HttpRes
     return render(request, "feedback/inbox_item.html", {"item": item, "form": form})
 
 
-def best_practice(request: HttpRequest, council_slug: str) -> HttpResponse:
+def best_practice(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_team(request)
     notices = selectors.best_practice_log(council=request.council)
     export = request.GET.get("format")
@@ -242,7 +243,7 @@ def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
     )
 
 
-def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int) -> HttpResponse:
+def best_practice_shared(request: CouncilRequest, council_slug: str, notice_pk: int) -> HttpResponse:
     _require_team(request)
     notice = selectors.best_practice_in_council(council=request.council, pk=notice_pk)
     form = SharedForm(
@@ -260,7 +261,7 @@ def best_practice_shared(request: HttpRequest, council_slug: str, notice_pk: int
     return render(request, "feedback/best_practice_shared.html", {"notice": notice, "form": form})
 
 
-def coverage(request: HttpRequest, council_slug: str) -> HttpResponse:
+def coverage(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_team(request)
     month = parse_month(request.GET.get("month"), default=timezone.localdate())
     return render(

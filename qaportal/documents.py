@@ -95,7 +95,10 @@ def document_request(
             )
     except IntegrityError:
         # Someone asked a moment ago: the database let one run in; join it.
-        return _active(council, kind, key)
+        joined = _active(council, kind, key)
+        if joined is None:  # finished in the meantime
+            return document_request(council=council, kind=kind, key=key, title=title, by=by, params=params)
+        return joined
     _enqueue(document)
     return document
 
@@ -116,8 +119,9 @@ def document_retry(*, document: Document) -> Document:
     current = Document.objects.select_for_update().get(council=document.council, pk=document.pk)
     if current.status != Document.Status.FAILED:
         return current
-    if _active(current.council, current.kind, current.key) is not None:
-        return _active(current.council, current.kind, current.key)
+    active = _active(current.council, current.kind, current.key)
+    if active is not None:
+        return active
     current.status, current.progress, current.error = Document.Status.QUEUED, 0, ""
     current.save(update_fields=["status", "progress", "error"])
     _enqueue(current)

@@ -29,7 +29,8 @@ class CouncilMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.council = None
+        # Set here for every request (None outside councils); views of council pages see a CouncilRequest.
+        request.council = None  # type: ignore[attr-defined]
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -49,9 +50,9 @@ class CouncilMiddleware:
             return redirect_to_login(request.get_full_path())
         if council is None:
             raise Http404("No such council.")
-        if not is_public and not can_enter_council(request.user, council):
+        if not is_public and not (request.user.is_authenticated and can_enter_council(request.user, council)):
             raise Http404("No such council.")
-        request.council = council
+        request.council = council  # type: ignore[attr-defined]
         with scope(council=council):
             return self.get_response(request)
 

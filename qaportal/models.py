@@ -1,6 +1,9 @@
 """Tenancy (Council) and people (User, Team, Membership)."""
 
+from __future__ import annotations
+
 import secrets
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -58,6 +61,20 @@ class Council(models.Model):
         return self.name
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+if TYPE_CHECKING:
+
+    class CouncilManager(models.Manager[_M]):
+        """What type checkers see: a plain manager."""
+
+else:
+
+    class CouncilManager(type(ScopedManager(council="council"))):
+        """django-scopes' scoped manager, as a class of ours: django-scopes builds its class at run time,
+        where neither the type checker nor its Django plugin could find it."""
+
+
 class CouncilOwned(models.Model):
     """A row that belongs to one council: the council is part of every lookup (a scoped manager
     raises if no council is active), so a forgotten filter fails loudly instead of leaking.
@@ -65,7 +82,7 @@ class CouncilOwned(models.Model):
 
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(council="council")
+    objects: ClassVar[Any] = CouncilManager()  # each model's own manager type; see CouncilManager
 
     class Meta:
         abstract = True
@@ -74,20 +91,20 @@ class CouncilOwned(models.Model):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra) -> User:
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = cast(User, self.model(email=self.normalize_email(email).lower(), **extra))
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra["is_staff"] = True
         extra["is_superuser"] = True
         return self._create_user(email, password, **extra)
@@ -99,13 +116,13 @@ class User(AbstractUser):
     Platform superusers are the only cross-council accounts.
     """
 
-    username = None
+    username = None  # type: ignore[assignment]  # people sign in with their email address instead
     email = models.EmailField(_("email address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # email, not username
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]

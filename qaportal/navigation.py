@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 
 from .models import Council, User
 
@@ -15,7 +16,7 @@ from .models import Council, User
 @dataclass(frozen=True)
 class NavItem:
     key: str
-    label: str
+    label: str | Promise
     url_name: str
     order: int
     visible: Callable[[User, Council], bool] = lambda user, council: True

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -215,7 +215,7 @@ class ImportResult:
         return not self.errors
 
 
-def _lookup_choice(value: str, choices: type) -> str | None:
+def _lookup_choice(value: str, choices: type[models.TextChoices]) -> str | None:
     wanted = value.strip().lower()
     for code, label in choices.choices:
         if wanted in {code.lower(), str(label).lower()}:

@@ -1,15 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from . import views
 
 # The Django admin is for platform superusers only, and its sign-in goes through allauth
 # so that rate limits and two-factor authentication apply.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented way
 admin.site.site_header = "QA Portal platform administration"
 
-council_patterns = [
+council_patterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("admin/", include("qaportal.people_urls")),
     path("catalogue/", include("standards.urls")),

@@ -19,6 +19,7 @@ from django_scopes import scope
 from . import selectors, services
 from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
 from .home import panels_for
+from .http import AuthenticatedRequest, CouncilRequest
 from .permissions import can_manage_people, roles_of
 from .roles import Role
 from .text import without_control_characters
@@ -43,7 +44,7 @@ def healthcheck(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest, council_slug: str) -> HttpResponse:
+def home(request: CouncilRequest, council_slug: str) -> HttpResponse:
     council, user = request.council, request.user
     roles = roles_of(user, council)
     memberships = list(selectors.memberships_of(council=council, user=user))
@@ -73,18 +74,18 @@ def home(request: HttpRequest, council_slug: str) -> HttpResponse:
 # --- council admin: teams ----------------------------------------------------------------------
 
 
-def _require_people_admin(request: HttpRequest) -> None:
+def _require_people_admin(request: CouncilRequest) -> None:
     if not can_manage_people(request.user, request.council):
         raise PermissionDenied(_("Only council admins can manage teams and people."))
 
 
-def team_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+def team_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_people_admin(request)
     teams = selectors.teams_in_council(council=request.council)
     return render(request, "qaportal/team_list.html", {"teams": teams})
 
 
-def team_edit(request: HttpRequest, council_slug: str, team_pk: int | None = None) -> HttpResponse:
+def team_edit(request: CouncilRequest, council_slug: str, team_pk: int | None = None) -> HttpResponse:
     _require_people_admin(request)
     team = selectors.team_in_council(council=request.council, pk=team_pk) if team_pk else None
     initial = {"name": team.name, "kind": team.kind, "service": team.service} if team else None
@@ -103,7 +104,7 @@ def team_edit(request: HttpRequest, council_slug: str, team_pk: int | None = Non
 # --- council admin: people ---------------------------------------------------------------------
 
 
-def person_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+def person_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_people_admin(request)
     search = without_control_characters(request.GET.get("q", "")).strip()[:100]
     page = Paginator(selectors.people_in_council(council=request.council, search=search), 50).get_page(
@@ -117,7 +118,7 @@ def person_list(request: HttpRequest, council_slug: str) -> HttpResponse:
 
 
 @require_POST
-def invitation_withdraw(request: HttpRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
+def invitation_withdraw(request: CouncilRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
     _require_people_admin(request)
     invitation = selectors.invitation_in_council(council=request.council, pk=invitation_pk)
     services.invitation_withdraw(invitation=invitation)
@@ -129,7 +130,7 @@ def invitation_withdraw(request: HttpRequest, council_slug: str, invitation_pk: 
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "qaportal/invitations.html", {"invitations": selectors.invitations_for_user(user=request.user)}
     )
@@ -137,7 +138,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
+def invitation_answer(request: AuthenticatedRequest, token: str, answer: str) -> HttpResponse:
     invitation = selectors.invitation_for_user(user=request.user, token=token)
     try:
         with scope(council=invitation.council):
@@ -155,7 +156,7 @@ def invitation_answer(request: HttpRequest, token: str, answer: str) -> HttpResp
     return redirect("invitations")
 
 
-def person_add(request: HttpRequest, council_slug: str) -> HttpResponse:
+def person_add(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_people_admin(request)
     form = NewPersonForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +180,7 @@ def person_add(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "qaportal/person_add.html", {"form": form})
 
 
-def person_detail(request: HttpRequest, council_slug: str, person_pk: int) -> HttpResponse:
+def person_detail(request: CouncilRequest, council_slug: str, person_pk: int) -> HttpResponse:
     _require_people_admin(request)
     person = selectors.person_in_council(council=request.council, pk=person_pk)
     form = AddRoleForm(request.POST or None, council=request.council)
@@ -202,7 +203,7 @@ def person_detail(request: HttpRequest, council_slug: str, person_pk: int) -> Ht
     )
 
 
-def person_edit(request: HttpRequest, council_slug: str, person_pk: int) -> HttpResponse:
+def person_edit(request: CouncilRequest, council_slug: str, person_pk: int) -> HttpResponse:
     _require_people_admin(request)
     person = selectors.person_in_council(council=request.council, pk=person_pk)
     if services.identity_is_shared(person=person, council=request.council):
@@ -222,7 +223,7 @@ def person_edit(request: HttpRequest, council_slug: str, person_pk: int) -> Http
 
 
 @require_POST
-def role_remove(request: HttpRequest, council_slug: str, person_pk: int, membership_pk: int) -> HttpResponse:
+def role_remove(request: CouncilRequest, council_slug: str, person_pk: int, membership_pk: int) -> HttpResponse:
     _require_people_admin(request)
     person = selectors.person_in_council(council=request.council, pk=person_pk)
     membership = selectors.membership_in_council(council=request.council, person=person, pk=membership_pk)
@@ -234,7 +235,7 @@ def role_remove(request: HttpRequest, council_slug: str, person_pk: int, members
     return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
 
 
-def staff_import(request: HttpRequest, council_slug: str) -> HttpResponse:
+def staff_import(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_people_admin(request)
     form = StaffImportForm(request.POST or None, request.FILES or None)
     result = None

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from qaportal.home import register_panel
+from qaportal.http import CouncilRequest
 
 from . import permissions, selectors
 
 
 @register_panel(40)
-def council_compliance(request: HttpRequest):
+def council_compliance(request: CouncilRequest):
     if not permissions.can_read_council_figures(request.user, request.council):
         return None
     today = timezone.localdate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from qaportal.calendar import add_months, parse_month
 from qaportal.exports import FORMATS, table_response
+from qaportal.http import CouncilRequest
 
 from . import permissions, selectors
 
@@ -24,11 +25,11 @@ GROUPINGS = {
 }
 
 
-def _period(request: HttpRequest) -> dt.date:
+def _period(request: CouncilRequest) -> dt.date:
     return parse_month(request.GET.get("month"), default=timezone.localdate())
 
 
-def compliance(request: HttpRequest, council_slug: str) -> HttpResponse:
+def compliance(request: CouncilRequest, council_slug: str) -> HttpResponse:
     if not permissions.can_read_compliance(request.user, request.council):
         raise PermissionDenied(_("Your role does not include this page."))
     period, by = _period(request), request.GET.get("by", "team")

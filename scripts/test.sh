@@ -42,6 +42,11 @@ echo "Test services: $("$pgbin/postgres" --version) on 127.0.0.1:$pg_port; $(red
 
 echo "ruff: $(.venv/bin/ruff --version)"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check --quiet .
+echo "import contracts:"
+.venv/bin/lint-imports --no-cache | sed -n '/^Contracts/,$p'
+echo "mypy: $(.venv/bin/mypy --version)"
+.venv/bin/mypy
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

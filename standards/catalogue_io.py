@@ -150,7 +150,7 @@ def _schema_message(data: Any, error) -> str:
         detail = f'"{missing}" is required'
     elif kind == "type":
         wanted = rule if isinstance(rule, list) else [rule]
-        detail = f"{name or 'it'} must be " + " or ".join(_TYPES.get(t, t) for t in wanted)
+        detail = f"{name or 'it'} must be " + " or ".join(_TYPES.get(str(t), str(t)) for t in wanted)
     elif kind == "enum":
         shown = value if isinstance(value, str | int | float | bool) else type(value).__name__
         detail = f'{name} "{str(shown)[:40]}" is not one of {", ".join(str(r) for r in rule)}'
@@ -547,7 +547,7 @@ def export_version(version: TemplateVersion) -> dict:
         "description": version.description,
         "guidance": version.guidance,
         "framework": version.framework.key,
-        "scale": version.scale.key if version.scale_id else None,
+        "scale": version.scale.key if version.scale else None,
         "completion": version.completion,
         "completed_by_roles": version.completed_by_roles,
         "delegable_to_roles": version.delegable_to_roles,
@@ -585,7 +585,7 @@ def export_version(version: TemplateVersion) -> dict:
 def export_catalogue(*, council: Council) -> dict:
     """The council's current catalogue: the newest published version of each template in use."""
     versions = current_versions(council=council)
-    scales = {v.scale for v in versions if v.scale_id}
+    scales = {v.scale for v in versions if v.scale is not None}
     frameworks = {v.framework for v in versions}
     return {
         "format": FORMAT,

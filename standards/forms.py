@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -99,7 +101,8 @@ class VersionSettingsForm(forms.Form):
 
     def __init__(self, *args, version: TemplateVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scale"].queryset = RatingScale.objects.filter(council=version.council)
+        scale_field = cast(forms.ModelChoiceField, self.fields["scale"])
+        scale_field.queryset = RatingScale.objects.filter(council=version.council)
         used = {s.kind: s for s in version.sections.all()}
         for kind, label in SectionKind.choices:
             self.fields[f"section_{kind}"] = forms.ChoiceField(
@@ -225,7 +228,7 @@ class RatingsForm(forms.Form):
 
     def __init__(self, *args, version: TemplateVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(lv.code, lv.label) for lv in version.scale.levels.all()] if version.scale_id else []
+        choices = [(lv.code, lv.label) for lv in version.scale.levels.all()] if version.scale else []
         self.groups = []
         for standard in version.standards.all():
             if not standard.rated:
@@ -233,7 +236,7 @@ class RatingsForm(forms.Form):
             rating = f"rating_{standard.pk}"
             evidence = f"evidence_{standard.pk}"
             self.fields[rating] = answer_field(
-                AnswerKind.RATING, label=_("Rating"), required=True, scale_choices=choices
+                AnswerKind.RATING, label=str(_("Rating")), required=True, scale_choices=choices
             )
             self.fields[evidence] = TextField(label=_("Evidence for this rating"), size="long", rows=5, required=True)
             self.groups.append((standard, [rating, evidence]))
@@ -247,7 +250,7 @@ class QuestionsForm(forms.Form):
 
     def __init__(self, *args, version: TemplateVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(lv.code, lv.label) for lv in version.scale.levels.all()] if version.scale_id else []
+        choices = [(lv.code, lv.label) for lv in version.scale.levels.all()] if version.scale else []
         self.groups = []
         for standard in version.standards.all():
             names = []

@@ -55,7 +55,7 @@ def templates_overview(*, council: Council) -> list[dict]:
                 "template": template,
                 "current": current,
                 "draft": next((v for v in own if v.is_draft), None),
-                "framework": (current or (own[0] if own else None)).framework if own else None,
+                "framework": (current or own[0]).framework if own else None,
             }
         )
     return rows

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from qaportal.http import CouncilRequest
 
 from . import selectors, services
 from .catalogue_io import CatalogueInvalid, export_catalogue, import_catalogue, parse_catalogue
@@ -24,12 +26,12 @@ from .models import SectionKind
 from .permissions import can_edit_catalogue, can_view_catalogue
 
 
-def _require_view(request: HttpRequest) -> None:
+def _require_view(request: CouncilRequest) -> None:
     if not can_view_catalogue(request.user, request.council):
         raise PermissionDenied
 
 
-def _require_edit(request: HttpRequest) -> None:
+def _require_edit(request: CouncilRequest) -> None:
     if not can_edit_catalogue(request.user, request.council):
         raise PermissionDenied(_("Only the quality team and the principal social worker can change the catalogue."))
 
@@ -38,7 +40,7 @@ def _to_version(version):
     return redirect("catalogue:version_detail", council_slug=version.council.slug, version_pk=version.pk)
 
 
-def index(request: HttpRequest, council_slug: str) -> HttpResponse:
+def index(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_view(request)
     council = request.council
     return render(
@@ -52,7 +54,7 @@ def index(request: HttpRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def template_detail(request: HttpRequest, council_slug: str, template_pk: int) -> HttpResponse:
+def template_detail(request: CouncilRequest, council_slug: str, template_pk: int) -> HttpResponse:
     _require_view(request)
     template = selectors.template_in_council(council=request.council, pk=template_pk)
     return render(
@@ -68,13 +70,13 @@ def template_detail(request: HttpRequest, council_slug: str, template_pk: int) -
 
 
 @require_POST
-def draft_start(request: HttpRequest, council_slug: str, template_pk: int) -> HttpResponse:
+def draft_start(request: CouncilRequest, council_slug: str, template_pk: int) -> HttpResponse:
     template = selectors.template_in_council(council=request.council, pk=template_pk)
     _require_edit(request)
     return _to_version(services.draft_start(template=template, by=request.user))
 
 
-def version_detail(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_detail(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     _require_view(request)
     version = selectors.version_in_council(council=request.council, pk=version_pk)
     can_edit = can_edit_catalogue(request.user, request.council)
@@ -90,7 +92,7 @@ def version_detail(request: HttpRequest, council_slug: str, version_pk: int) -> 
     )
 
 
-def version_preview(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_preview(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     """The review form as a reviewer will see it, generated from this version."""
     _require_view(request)
     version = selectors.version_in_council(council=request.council, pk=version_pk)
@@ -112,7 +114,7 @@ def version_preview(request: HttpRequest, council_slug: str, version_pk: int) ->
     )
 
 
-def version_settings(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_settings(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = selectors.version_in_council(council=request.council, pk=version_pk)
     _require_edit(request)
     form = VersionSettingsForm(request.POST or None, version=version, initial=VersionSettingsForm.initial_from(version))
@@ -128,7 +130,7 @@ def version_settings(request: HttpRequest, council_slug: str, version_pk: int) -
 
 
 @require_POST
-def version_publish(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_publish(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = selectors.version_in_council(council=request.council, pk=version_pk)
     _require_edit(request)
     try:
@@ -142,7 +144,7 @@ def version_publish(request: HttpRequest, council_slug: str, version_pk: int) ->
 
 
 @require_POST
-def version_retire(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_retire(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = selectors.version_in_council(council=request.council, pk=version_pk)
     _require_edit(request)
     try:
@@ -157,7 +159,7 @@ def version_retire(request: HttpRequest, council_slug: str, version_pk: int) -> 
 
 
 @require_POST
-def version_discard(request: HttpRequest, council_slug: str, version_pk: int) -> HttpResponse:
+def version_discard(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = selectors.version_in_council(council=request.council, pk=version_pk)
     _require_edit(request)
     template = version.template
@@ -171,10 +173,12 @@ def version_discard(request: HttpRequest, council_slug: str, version_pk: int) ->
 
 
 def standard_edit(
-    request: HttpRequest, council_slug: str, version_pk: int | None = None, standard_pk: int | None = None
+    request: CouncilRequest, council_slug: str, version_pk: int | None = None, standard_pk: int | None = None
 ) -> HttpResponse:
     standard = selectors.standard_in_council(council=request.council, pk=standard_pk) if standard_pk else None
-    version = standard.version if standard else selectors.version_in_council(council=request.council, pk=version_pk)
+    version = (
+        standard.version if standard else selectors.version_in_council(council=request.council, pk=version_pk or 0)
+    )
     _require_edit(request)
     initial = (
         StandardForm.initial_from(standard)
@@ -197,7 +201,7 @@ def standard_edit(
 
 
 @require_POST
-def standard_move(request: HttpRequest, council_slug: str, standard_pk: int) -> HttpResponse:
+def standard_move(request: CouncilRequest, council_slug: str, standard_pk: int) -> HttpResponse:
     standard = selectors.standard_in_council(council=request.council, pk=standard_pk)
     _require_edit(request)
     _apply(request, lambda: services.standard_move(standard=standard, direction=request.POST.get("direction", "")))
@@ -205,7 +209,7 @@ def standard_move(request: HttpRequest, council_slug: str, standard_pk: int) -> 
 
 
 @require_POST
-def standard_delete(request: HttpRequest, council_slug: str, standard_pk: int) -> HttpResponse:
+def standard_delete(request: CouncilRequest, council_slug: str, standard_pk: int) -> HttpResponse:
     standard = selectors.standard_in_council(council=request.council, pk=standard_pk)
     _require_edit(request)
     _apply(request, lambda: services.standard_delete(standard=standard), _("Standard removed."))
@@ -213,11 +217,11 @@ def standard_delete(request: HttpRequest, council_slug: str, standard_pk: int) -
 
 
 def criterion_edit(
-    request: HttpRequest, council_slug: str, standard_pk: int | None = None, criterion_pk: int | None = None
+    request: CouncilRequest, council_slug: str, standard_pk: int | None = None, criterion_pk: int | None = None
 ) -> HttpResponse:
     criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk) if criterion_pk else None
     standard = (
-        criterion.standard if criterion else selectors.standard_in_council(council=request.council, pk=standard_pk)
+        criterion.standard if criterion else selectors.standard_in_council(council=request.council, pk=standard_pk or 0)
     )
     _require_edit(request)
     if criterion:
@@ -246,7 +250,7 @@ def criterion_edit(
 
 
 @require_POST
-def criterion_move(request: HttpRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
+def criterion_move(request: CouncilRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
     criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk)
     _require_edit(request)
     _apply(request, lambda: services.criterion_move(criterion=criterion, direction=request.POST.get("direction", "")))
@@ -254,14 +258,14 @@ def criterion_move(request: HttpRequest, council_slug: str, criterion_pk: int) -
 
 
 @require_POST
-def criterion_delete(request: HttpRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
+def criterion_delete(request: CouncilRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
     criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk)
     _require_edit(request)
     _apply(request, lambda: services.criterion_delete(criterion=criterion), _("Question removed."))
     return _to_version(criterion.standard.version)
 
 
-def _apply(request: HttpRequest, action, success: str = "") -> None:
+def _apply(request: CouncilRequest, action, success: str = "") -> None:
     try:
         action()
     except ValidationError as exc:
@@ -271,7 +275,7 @@ def _apply(request: HttpRequest, action, success: str = "") -> None:
             messages.success(request, success)
 
 
-def scale_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+def scale_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_view(request)
     form = None
     can_edit = can_edit_catalogue(request.user, request.council)
@@ -298,7 +302,7 @@ def scale_list(request: HttpRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def catalogue_export(request: HttpRequest, council_slug: str) -> HttpResponse:
+def catalogue_export(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_view(request)
     response = JsonResponse(
         export_catalogue(council=request.council), json_dumps_params={"indent": 2, "ensure_ascii": False}
@@ -307,7 +311,7 @@ def catalogue_export(request: HttpRequest, council_slug: str) -> HttpResponse:
     return response
 
 
-def catalogue_import(request: HttpRequest, council_slug: str) -> HttpResponse:
+def catalogue_import(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require_edit(request)
     form = CatalogueImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []

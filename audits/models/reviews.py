@@ -1,5 +1,7 @@
 """The common review model. Cases are identified only by the council's person identifier (PIN)."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,18 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(case__team_id__in=teams)
 
 
+_ReviewManager = models.Manager.from_queryset(ReviewQuerySet)
+if TYPE_CHECKING:
+
+    class ReviewManager(_ReviewManager):
+        pass
+
+else:
+
+    class ReviewManager(type(ScopedManager(council="council", _manager_class=_ReviewManager))):
+        """Scoped by django-scopes, as every council-owned model's manager is (see CouncilManager)."""
+
+
 class Review(CouncilOwned):
     """One audit of one case by one reviewer against one template version.
 
@@ -101,7 +115,7 @@ class Review(CouncilOwned):
         default=False, help_text=_("The reviewer found nothing about this person's care or record to act on.")
     )
 
-    objects = ScopedManager(council="council", _manager_class=models.Manager.from_queryset(ReviewQuerySet))
+    objects: ClassVar[ReviewManager] = ReviewManager()
 
     class Meta:
         ordering = ["-created_at"]

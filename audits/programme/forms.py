@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -26,10 +27,10 @@ class AllocationForm(forms.Form):
     def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], **kwargs):
         super().__init__(*args, **kwargs)
         self.cases, self.seniors = cases, seniors
-        self.fields["case"].choices = [("", _("Choose a case"))] + [
-            (pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()
-        ]
-        self.fields["delegate"].choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
+        case_field = cast(forms.ChoiceField, self.fields["case"])
+        case_field.choices = [("", _("Choose a case"))] + [(pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()]
+        delegate_field = cast(forms.ChoiceField, self.fields["delegate"])
+        delegate_field.choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
 
     def clean_case(self) -> Case:
         return self.cases[self.cleaned_data["case"]]
@@ -70,7 +71,9 @@ class RuleForm(forms.Form):
     """A plain form (not a ModelForm): its template choices are read inside the council's scope."""
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=160)
-    template = forms.ModelChoiceField(label=gettext_lazy("Review template"), queryset=None, required=False)
+    template: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("Review template"), queryset=ReviewTemplate.objects.none(), required=False
+    )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     team_kind = forms.ChoiceField(label=gettext_lazy("Team kind"), required=False)
     months = forms.TypedMultipleChoiceField(
@@ -91,7 +94,8 @@ class RuleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = ReviewTemplate.objects.filter(council=council)
         self.fields["template"].empty_label = _("Use the programme's timetable")
-        self.fields["team_kind"].choices = [("", _("Any team"))] + list(TeamKind.choices)
+        team_kind_field = cast(forms.ChoiceField, self.fields["team_kind"])
+        team_kind_field.choices = [("", _("Any team"))] + list(TeamKind.choices)
 
 
 class TimetableForm(forms.Form):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from qaportal.home import register_panel
+from qaportal.http import CouncilRequest
 from qaportal.permissions import roles_of
 from qaportal.roles import Role
 
@@ -13,7 +13,7 @@ from . import selectors
 
 
 @register_panel(12)
-def audits_asked_of_you(request: HttpRequest):
+def audits_asked_of_you(request: CouncilRequest):
     requests = list(selectors.requests_for(council=request.council, user=request.user))
     if not requests:
         return None
@@ -21,7 +21,7 @@ def audits_asked_of_you(request: HttpRequest):
 
 
 @register_panel(18)
-def sample_to_allocate(request: HttpRequest):
+def sample_to_allocate(request: CouncilRequest):
     if Role.GROUP_MANAGER not in roles_of(request.user, request.council):
         return None
     waiting = selectors.expected_for_group_manager(

@@ -198,7 +198,7 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
         if problems:
             message = "; ".join(str(p) for p in problems)
             result.errors.append((line, message[0].upper() + message[1:] + "."))
-        else:
+        elif gm is not None and case_id is not None:
             rows.setdefault(gm, []).append(case_id)
     result.errors.sort()
     if result.errors:

@@ -7,12 +7,13 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaportal.calendar import add_months, parse_month
+from qaportal.http import CouncilRequest
 from qaportal.models import Membership, User
 from qaportal.roles import Role
 
@@ -22,25 +23,25 @@ from . import permissions, selectors, services
 from .forms import AllocationForm, RuleForm, SampleUploadForm, TimetableForm
 
 
-def _period(request: HttpRequest) -> dt.date:
+def _period(request: CouncilRequest) -> dt.date:
     return parse_month(request.GET.get("month"), default=timezone.localdate())
 
 
-def _rule(request: HttpRequest, pk: int) -> ProgrammeRule:
+def _rule(request: CouncilRequest, pk: int) -> ProgrammeRule:
     rule = ProgrammeRule.objects.filter(council=request.council, pk=pk).select_related("programme").first()
     if rule is None:
         raise Http404
     return rule
 
 
-def _programme(request: HttpRequest, pk: int) -> AuditProgramme:
+def _programme(request: CouncilRequest, pk: int) -> AuditProgramme:
     found = AuditProgramme.objects.filter(council=request.council, pk=pk).first()
     if found is None:
         raise Http404
     return found
 
 
-def _require(request: HttpRequest, allowed) -> None:
+def _require(request: CouncilRequest, allowed) -> None:
     if not allowed(request.user, request.council):
         raise PermissionDenied(_("Your role does not include this page."))
 
@@ -48,13 +49,13 @@ def _require(request: HttpRequest, allowed) -> None:
 # --- allocation by group managers ----------------------------------------------------------------
 
 
-def allocation(request: HttpRequest, council_slug: str) -> HttpResponse:
+def allocation(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require(request, permissions.can_allocate_from_sample)
     council, period = request.council, _period(request)
     sample = selectors.sample_for(council=council, user=request.user, period=period)
     sample_cases = list(sample.cases.all()) if sample else []
     expected = list(selectors.expected_for_group_manager(council=council, user=request.user, period=period))
-    used = {e.review.case_id for e in expected if e.review_id}
+    used = {e.review.case_id for e in expected if e.review is not None}
     offered = [sc.case_id for sc in sample_cases if not sc.reviewed_recently and sc.case_id not in used]
     history = selectors.case_histories(council=council, case_ids=[sc.case_id for sc in sample_cases])
     cases = {str(sc.case_id): sc.case for sc in sample_cases if sc.case_id in offered}
@@ -109,7 +110,7 @@ def _shift(period: dt.date, months: int) -> dt.date:
 # --- direct requests ------------------------------------------------------------------------------
 
 
-def request_start(request: HttpRequest, council_slug: str, expected_pk: int) -> HttpResponse:
+def request_start(request: CouncilRequest, council_slug: str, expected_pk: int) -> HttpResponse:
     expected = (
         ExpectedReview.objects.filter(council=request.council, pk=expected_pk, person=request.user)
         .select_related("template")
@@ -137,7 +138,7 @@ def request_start(request: HttpRequest, council_slug: str, expected_pk: int) -> 
 # --- MI sample upload -----------------------------------------------------------------------------
 
 
-def sample_upload(request: HttpRequest, council_slug: str) -> HttpResponse:
+def sample_upload(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require(request, permissions.can_edit_programme)
     form = SampleUploadForm(
         request.POST or None, request.FILES or None, initial={"month": f"{timezone.localdate():%Y-%m}"}
@@ -161,7 +162,7 @@ def sample_upload(request: HttpRequest, council_slug: str) -> HttpResponse:
 # --- the programme --------------------------------------------------------------------------------
 
 
-def programme_page(request: HttpRequest, council_slug: str) -> HttpResponse:
+def programme_page(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _require(request, permissions.can_view_programme)
     programmes = list(
         AuditProgramme.objects.filter(council=request.council).prefetch_related(
@@ -180,7 +181,7 @@ def programme_page(request: HttpRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
+def rule_edit(request: CouncilRequest, council_slug: str, rule_pk: int) -> HttpResponse:
     _require(request, permissions.can_edit_programme)
     rule = _rule(request, rule_pk)
     initial = {
@@ -194,7 +195,7 @@ def rule_edit(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResp
     return render(request, "audits/programme/rule_form.html", {"rule": rule, "form": form})
 
 
-def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+def rule_add(request: CouncilRequest, council_slug: str, programme_pk: int) -> HttpResponse:
     _require(request, permissions.can_edit_programme)
     target = _programme(request, programme_pk)
     form = RuleForm(
@@ -207,7 +208,7 @@ def rule_add(request: HttpRequest, council_slug: str, programme_pk: int) -> Http
     return render(request, "audits/programme/rule_form.html", {"programme": target, "form": form})
 
 
-def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpResponse:
+def rule_delete(request: CouncilRequest, council_slug: str, rule_pk: int) -> HttpResponse:
     _require(request, permissions.can_edit_programme)
     rule = _rule(request, rule_pk)
     if request.method == "POST":
@@ -221,7 +222,7 @@ def rule_delete(request: HttpRequest, council_slug: str, rule_pk: int) -> HttpRe
     return render(request, "audits/programme/rule_delete.html", {"rule": rule})
 
 
-def timetable_edit(request: HttpRequest, council_slug: str, programme_pk: int) -> HttpResponse:
+def timetable_edit(request: CouncilRequest, council_slug: str, programme_pk: int) -> HttpResponse:
     _require(request, permissions.can_edit_programme)
     target = _programme(request, programme_pk)
     initial = {f"month_{t.month}": str(t.template_id) for t in target.timetable.all()}

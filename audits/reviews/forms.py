@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +62,8 @@ class AllocateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"] = pin_field(council)
         self.order_fields(["template", "case", "reviewer", "due_date"])
-        self.fields["template"].queryset = templates_in_use(council)
+        template_field = cast(forms.ModelChoiceField, self.fields["template"])
+        template_field.queryset = templates_in_use(council)
         reviewer_roles = [
             Role.SERVICE_MANAGER,
             Role.SENIOR_PRACTITIONER,
@@ -71,7 +74,8 @@ class AllocateForm(forms.Form):
             Role.MODERATOR,
         ]
         people = Membership.objects.filter(council=council, role__in=reviewer_roles).values("user_id")
-        self.fields["reviewer"].queryset = User.objects.filter(pk__in=people).order_by("last_name", "first_name")
+        reviewer_field = cast(forms.ModelChoiceField, self.fields["reviewer"])
+        reviewer_field.queryset = User.objects.filter(pk__in=people).order_by("last_name", "first_name")
 
 
 class StartOwnForm(forms.Form):
@@ -92,7 +96,8 @@ class StartOwnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"] = pin_field(council)
         self.order_fields(["template", "case", "kind"])
-        self.fields["template"].queryset = templates_in_use(council)
+        template_field = cast(forms.ModelChoiceField, self.fields["template"])
+        template_field.queryset = templates_in_use(council)
 
 
 class AuthoriseForm(forms.Form):
@@ -130,7 +135,8 @@ class DelegateForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = review.template_version.delegable_to_roles
         people = Membership.objects.filter(council=review.council, role__in=roles).values("user_id")
-        self.fields["delegate"].queryset = User.objects.filter(pk__in=people).exclude(pk=review.reviewer_id)
+        delegate_field = cast(forms.ModelChoiceField, self.fields["delegate"])
+        delegate_field.queryset = User.objects.filter(pk__in=people).exclude(pk=review.reviewer_id)
 
 
 class ReasonForm(forms.Form):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from qaportal.home import register_panel
+from qaportal.http import CouncilRequest
 from qaportal.permissions import roles_of
 from qaportal.roles import REVIEWER_ROLES, Role
 
@@ -13,7 +13,7 @@ from . import selectors
 
 
 @register_panel(10)
-def returned_and_open_reviews(request: HttpRequest):
+def returned_and_open_reviews(request: CouncilRequest):
     reviews = list(selectors.reviews_for_reviewer(council=request.council, user=request.user).open()[:20])
     if not reviews and not roles_of(request.user, request.council) & REVIEWER_ROLES:
         return None
@@ -25,7 +25,7 @@ def returned_and_open_reviews(request: HttpRequest):
 
 
 @register_panel(20)
-def authorising(request: HttpRequest):
+def authorising(request: CouncilRequest):
     if Role.GROUP_MANAGER not in roles_of(request.user, request.council):
         return None
     return "audits/home/group_manager.html", {

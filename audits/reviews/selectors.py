@@ -10,10 +10,11 @@ from qaportal.selectors import teams_over
 from standards.models import Criterion, Standard
 
 from ..models import Case, Escalation, Review
+from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations
 
 
-def _review_base(council: Council) -> QuerySet[Review]:
+def _review_base(council: Council) -> ReviewQuerySet:
     return Review.objects.filter(council=council).select_related(
         "case__team",
         "case__responsible_worker",
@@ -50,7 +51,7 @@ def review_in_council(*, council: Council, pk: int) -> Review | None:
     )
 
 
-def reviews_for_reviewer(*, council: Council, user: User) -> QuerySet[Review]:
+def reviews_for_reviewer(*, council: Council, user: User) -> ReviewQuerySet:
     """The person's own reviews (as reviewer or delegate), returned ones first."""
     return (
         _review_base(council)
@@ -64,7 +65,7 @@ def reviews_for_reviewer(*, council: Council, user: User) -> QuerySet[Review]:
     )
 
 
-def authorisation_queue(*, council: Council, user: User) -> QuerySet[Review]:
+def authorisation_queue(*, council: Council, user: User) -> ReviewQuerySet:
     """Submitted reviews of cases owned by the teams this group manager is over."""
     return (
         _review_base(council)

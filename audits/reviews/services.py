@@ -64,7 +64,7 @@ def _transition(review: Review, action: str, to: str, by: User | None, reason: s
     return review
 
 
-_ACTION_WORDS = {
+_ACTION_WORDS: dict[str, str] = {
     A.START: _("started"),
     A.SUBMIT: _("submitted"),
     A.AUTHORISE: _("authorised"),

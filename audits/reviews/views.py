@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qaportal import documents
+from qaportal.http import CouncilRequest
 from qaportal.middleware import pop_pending_post
 from qaportal.models import Document
 
@@ -23,7 +25,7 @@ from .forms import AllocateForm, AuthoriseForm, CaseSearchForm, DelegateForm, Re
 from .pdf import REVIEW_PDF
 
 
-def _review(request: HttpRequest, review_pk: int):
+def _review(request: CouncilRequest, review_pk: int):
     """The review with this id in this council; "missing" and "another council's" are the same 404."""
     review = selectors.review_in_council(council=request.council, pk=review_pk)
     if review is None:
@@ -35,7 +37,7 @@ def _to_overview(review):
     return redirect("audits:review", council_slug=review.council.slug, review_pk=review.pk)
 
 
-def my_reviews(request: HttpRequest, council_slug: str) -> HttpResponse:
+def my_reviews(request: CouncilRequest, council_slug: str) -> HttpResponse:
     reviews = list(selectors.reviews_for_reviewer(council=request.council, user=request.user))
     return render(
         request,
@@ -47,7 +49,7 @@ def my_reviews(request: HttpRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def review_overview(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def review_overview(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     """The task list for the reviewer; everyone else reads the review."""
     review = _review(request, review_pk)
     if not permissions.can_edit_review(request.user, review):
@@ -57,7 +59,7 @@ def review_overview(request: HttpRequest, council_slug: str, review_pk: int) -> 
     return _task_list(request, review)
 
 
-def _task_list(request: HttpRequest, review, problems=None) -> HttpResponse:
+def _task_list(request: CouncilRequest, review, problems=None) -> HttpResponse:
     sections = sections_of(review)
     states = {s.kind: s for s in review.section_states.all()}
     last_return = None
@@ -90,7 +92,7 @@ def _task_list(request: HttpRequest, review, problems=None) -> HttpResponse:
     )
 
 
-def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: str) -> HttpResponse:
+def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kind: str) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_edit_review(request.user, review):
         if permissions.can_view_review(request.user, review):
@@ -163,8 +165,8 @@ def section_edit(request: HttpRequest, council_slug: str, review_pk: int, kind: 
                 else _("Your unsaved changes from %(time)s have been restored. Save them to keep them.")
                 % {"time": date_format(timezone.localtime(draft.saved_at), "j F Y, H:i")}
             )
-        elif kind == "qa_plan" and request.GET.get("add"):
-            form = section.form(extra=1)
+        elif request.GET.get("add"):
+            form = section.form(add_row=True)
         else:
             form = section.form()
     return render(
@@ -207,7 +209,7 @@ def _next_section(review, kind: str):
 
 
 @require_POST
-def section_autosave(request: HttpRequest, council_slug: str, review_pk: int, kind: str) -> JsonResponse:
+def section_autosave(request: CouncilRequest, council_slug: str, review_pk: int, kind: str) -> JsonResponse:
     review = _review(request, review_pk)
     if section_of(review, kind) is None:
         raise Http404
@@ -222,7 +224,7 @@ def section_autosave(request: HttpRequest, council_slug: str, review_pk: int, ki
 
 
 @require_POST
-def review_submit(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def review_submit(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     try:
         services.review_submit(review=review, by=request.user)
@@ -236,7 +238,7 @@ def review_submit(request: HttpRequest, council_slug: str, review_pk: int) -> Ht
     return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
 
 
-def review_view(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def review_view(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     full = permissions.can_view_review(request.user, review)
     if not full and not permissions.can_view_ratings_and_summary(request.user, review):
@@ -266,7 +268,7 @@ def _review_context(review, user) -> dict:
     }
 
 
-def review_pdf(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def review_pdf(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponseBase:
     """The review's PDF: downloaded at once when the current version has been made; otherwise made by
     the PDF worker while a page shows its progress."""
     review = _review(request, review_pk)
@@ -285,7 +287,7 @@ def review_pdf(request: HttpRequest, council_slug: str, review_pk: int) -> HttpR
     return redirect("audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk)
 
 
-def _review_document(request: HttpRequest, review, document_pk: int) -> Document:
+def _review_document(request: CouncilRequest, review, document_pk: int) -> Document:
     if not permissions.can_download_pdf(request.user, review):
         raise PermissionDenied(_("You cannot download this review."))
     document = selectors.review_pdf_document(review=review, pk=document_pk)
@@ -294,7 +296,7 @@ def _review_document(request: HttpRequest, review, document_pk: int) -> Document
     return document
 
 
-def review_pdf_status(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+def review_pdf_status(request: CouncilRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     document = _review_document(request, review, document_pk)
     if request.method == "POST":
@@ -305,7 +307,9 @@ def review_pdf_status(request: HttpRequest, council_slug: str, review_pk: int, d
     return render(request, "audits/review_pdf_wait.html", {"review": review, "document": document})
 
 
-def review_pdf_download(request: HttpRequest, council_slug: str, review_pk: int, document_pk: int) -> HttpResponse:
+def review_pdf_download(
+    request: CouncilRequest, council_slug: str, review_pk: int, document_pk: int
+) -> HttpResponseBase:
     review = _review(request, review_pk)
     document = _review_document(request, review, document_pk)
     if document.status != Document.Status.DONE:
@@ -321,7 +325,7 @@ def _pdf_file(document: Document) -> FileResponse:
     )
 
 
-def review_history(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def review_history(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_view_review(request.user, review):
         raise PermissionDenied
@@ -336,7 +340,7 @@ def review_history(request: HttpRequest, council_slug: str, review_pk: int) -> H
     )
 
 
-def authorisation_queue(request: HttpRequest, council_slug: str) -> HttpResponse:
+def authorisation_queue(request: CouncilRequest, council_slug: str) -> HttpResponse:
     return render(
         request,
         "audits/authorisation_queue.html",
@@ -347,7 +351,7 @@ def authorisation_queue(request: HttpRequest, council_slug: str) -> HttpResponse
     )
 
 
-def authorise(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def authorise(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_authorise(request.user, review):
         if permissions.can_view_review(request.user, review):
@@ -378,7 +382,7 @@ def authorise(request: HttpRequest, council_slug: str, review_pk: int) -> HttpRe
     )
 
 
-def delegate(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def delegate(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_delegate(request.user, review):
         raise PermissionDenied(_("Only the reviewer can delegate this review."))
@@ -394,7 +398,7 @@ def delegate(request: HttpRequest, council_slug: str, review_pk: int) -> HttpRes
     return render(request, "audits/delegate.html", {"review": review, "form": form})
 
 
-def cancel(request: HttpRequest, council_slug: str, review_pk: int) -> HttpResponse:
+def cancel(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     if not permissions.can_cancel(request.user, review):
         raise PermissionDenied(_("You cannot cancel this review."))
@@ -407,7 +411,9 @@ def cancel(request: HttpRequest, council_slug: str, review_pk: int) -> HttpRespo
 
 
 @require_POST
-def escalation_acknowledge(request: HttpRequest, council_slug: str, review_pk: int, escalation_pk: int) -> HttpResponse:
+def escalation_acknowledge(
+    request: CouncilRequest, council_slug: str, review_pk: int, escalation_pk: int
+) -> HttpResponse:
     review = _review(request, review_pk)
     escalation = Escalation.objects.filter(council=request.council, review=review, pk=escalation_pk).first()
     if escalation is None:
@@ -417,7 +423,7 @@ def escalation_acknowledge(request: HttpRequest, council_slug: str, review_pk: i
     return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
 
 
-def allocate(request: HttpRequest, council_slug: str) -> HttpResponse:
+def allocate(request: CouncilRequest, council_slug: str) -> HttpResponse:
     if not permissions.can_allocate(request.user, request.council):
         raise PermissionDenied(_("Only group managers and the quality team allocate reviews."))
     form = AllocateForm(request.POST or None, council=request.council)
@@ -436,7 +442,7 @@ def allocate(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "audits/allocate.html", {"form": form})
 
 
-def start_own(request: HttpRequest, council_slug: str) -> HttpResponse:
+def start_own(request: CouncilRequest, council_slug: str) -> HttpResponse:
     form = StartOwnForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
         try:
@@ -448,7 +454,7 @@ def start_own(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "audits/start_own.html", {"form": form})
 
 
-def case_search(request: HttpRequest, council_slug: str) -> HttpResponse:
+def case_search(request: CouncilRequest, council_slug: str) -> HttpResponse:
     if not permissions.can_see_case(request.user, request.council):
         raise PermissionDenied
     form = CaseSearchForm(request.GET or None)
@@ -460,7 +466,7 @@ def case_search(request: HttpRequest, council_slug: str) -> HttpResponse:
     return render(request, "audits/case_search.html", {"form": form, "searched": form.is_bound})
 
 
-def case_detail(request: HttpRequest, council_slug: str, case_pk: int) -> HttpResponse:
+def case_detail(request: CouncilRequest, council_slug: str, case_pk: int) -> HttpResponse:
     case = selectors.case_in_council(council=request.council, pk=case_pk)
     if case is None:
         raise Http404("No such case in this council.")

@@ -5,6 +5,7 @@ through the registry (feedback adds "feedback")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -64,10 +65,12 @@ class Section:
     def title(self) -> str:
         return str(SectionKind(self.kind).label)
 
-    def form(self, data=None) -> forms.Form:
+    # Each kind has its own form class; `form` and `save` take and give that class. `add_row`: a
+    # section of rows ("add another") shows one more empty row.
+    def form(self, data=None, *, add_row: bool = False) -> Any:
         raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
 
-    def save(self, form: forms.Form, by: User) -> list[Change]:
+    def save(self, form: Any, by: User) -> list[Change]:
         raise TypeError(f"The {self.kind} section is not completed by the reviewer.")
 
     def problems(self) -> list[Problem]:

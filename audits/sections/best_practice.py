@@ -24,7 +24,7 @@ class BestPracticeSection(Section):
         except BestPracticeNotice.DoesNotExist:
             return None
 
-    def form(self, data=None) -> TextForm:
+    def form(self, data=None, *, add_row: bool = False) -> TextForm:
         notice = self._notice()
         form = TextForm(data, initial={"text": notice.text if notice else ""})
         form.fields["text"].label = _("Good practice to share")

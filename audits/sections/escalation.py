@@ -49,7 +49,7 @@ class EscalationSection(Section):
         lambda: Prefetch("escalations", queryset=Escalation.objects.select_related("raised_by", "acknowledged_by")),
     )
 
-    def form(self, data=None) -> EscalationForm:
+    def form(self, data=None, *, add_row: bool = False) -> EscalationForm:
         return EscalationForm(data)
 
     def save(self, form: EscalationForm, by: User) -> list[Change]:

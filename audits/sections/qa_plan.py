@@ -104,10 +104,9 @@ class QAPlanSection(Section):
     def _actions(self) -> list[QAPlanAction]:
         return list(self.review.qa_actions.all())
 
-    def form(self, data=None, extra: int = 0) -> QAPlanForm:
+    def form(self, data=None, *, add_row: bool = False) -> QAPlanForm:
         actions = self._actions()
-        if not actions:
-            extra = max(extra, 1)  # an empty plan shows one blank action to fill in
+        extra = 1 if add_row or not actions else 0  # an empty plan shows one blank action to fill in
         initial = [
             {"action": a.pk, "description": a.description, "owner": a.owner, "due_date": a.due_date} for a in actions
         ]

@@ -24,12 +24,14 @@ class QuestionsSection(Section):
     def _answers(self) -> dict[int, CriterionAnswer]:
         return {a.criterion_id: a for a in self.review.answers.all()}
 
-    def form(self, data=None) -> QuestionsForm:
+    def form(self, data=None, *, add_row: bool = False) -> QuestionsForm:
         initial = {}
         for criterion_id, answer in self._answers().items():
             initial[f"answer_{criterion_id}"] = answer.answer
             initial[f"comment_{criterion_id}"] = answer.comment
-        return lenient(QuestionsForm(data, version=self.review.template_version, initial=initial))
+        form = QuestionsForm(data, version=self.review.template_version, initial=initial)
+        lenient(form)
+        return form
 
     def save(self, form: QuestionsForm, by: User) -> list[Change]:
         existing = self._answers()

@@ -23,15 +23,18 @@ class RatingsSection(Section):
     def _ratings(self) -> dict[int, StandardRating]:
         return {r.standard_id: r for r in self.review.ratings.all()}
 
-    def form(self, data=None) -> RatingsForm:
+    def form(self, data=None, *, add_row: bool = False) -> RatingsForm:
         initial = {}
         for standard_id, rating in self._ratings().items():
             initial[f"rating_{standard_id}"] = rating.level.code if rating.level else ""
             initial[f"evidence_{standard_id}"] = rating.evidence
-        return lenient(RatingsForm(data, version=self.review.template_version, initial=initial))
+        form = RatingsForm(data, version=self.review.template_version, initial=initial)
+        lenient(form)
+        return form
 
     def save(self, form: RatingsForm, by: User) -> list[Change]:
-        levels = {lv.code: lv for lv in self.review.template_version.scale.levels.all()}
+        scale = self.review.template_version.scale
+        levels = {lv.code: lv for lv in scale.levels.all()} if scale else {}
         existing = self._ratings()
         changes, to_create, to_update = [], [], []
         for standard, _names in form.groups:

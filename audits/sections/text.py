@@ -41,10 +41,10 @@ class TextSection(Section):
     def _text(self) -> SectionText | None:
         return next((t for t in self.review.texts.all() if t.kind == self.kind), None)
 
-    def form(self, data=None) -> TextForm:
+    def form(self, data=None, *, add_row: bool = False) -> TextForm:
         row = self._text()
         form = TextForm(data, initial={"text": row.text if row else ""})
-        form.fields["text"].label = self.labels[self.kind]
+        form.fields["text"].label = self.labels[SectionKind(self.kind)]
         return form
 
     def save(self, form: TextForm, by: User) -> list[Change]:

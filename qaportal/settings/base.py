@@ -183,7 +183,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest report run, so Redis never re-delivers a task still being worked on.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60 * 2}
 CELERY_TIMEZONE = TIME_ZONE
 # The one static beat schedule. Tasks decide for themselves whether today is a day to act (the
 # monthly run waits for the first working day), so a missed morning is caught up the next day.

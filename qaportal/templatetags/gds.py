@@ -2,13 +2,15 @@
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from qaportal.fields import DateInputWidget
 
 register = template.Library()
 
 
 def widget_kind(field: BoundField) -> str:
-    from qaportal.fields import DateInputWidget
-
     widget = field.field.widget
     if isinstance(widget, DateInputWidget):
         return "date"
@@ -58,7 +60,7 @@ def gds_widget(field: BoundField) -> str:
     if counted:
         css += " govuk-js-character-count"
     existing = field.field.widget.attrs.get("class", "")
-    attrs = {"class": f"{css} {existing}".strip()}
+    attrs: dict[str, str | bool] = {"class": f"{css} {existing}".strip()}
     described = []
     if counted:
         described.append(f"{field.auto_id}-info")
@@ -94,13 +96,11 @@ def gds_date_parts(field: BoundField) -> list[dict]:
 @register.filter
 def guidance(text: str):
     """Council guidance as paragraphs, with lines starting "- " as bullet lists."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     html = []
     for block in (text or "").replace("\r\n", "\n").split("\n\n"):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        paragraph, items = [], []
+        paragraph: list[str] = []
+        items: list[str] = []
         for line in lines:
             if line.startswith(("- ", "• ")):
                 if paragraph:

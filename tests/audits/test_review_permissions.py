@@ -94,3 +94,23 @@ def test_pages_refuse_people_without_a_part_in_the_review(client, world, people,
     client.force_login(people["practitioner elsewhere"])
     response = client.get(f"/derbyshire/reviews/{review.pk}/{url}")
     assert response.status_code == 403
+
+
+def test_apps_above_audits_extend_who_may_read_a_review_through_the_visibility_registry(world, people, monkeypatch):
+    """audits never imports the apps that build on it: they register a rule, and audits asks them all."""
+    review = world.allocate()
+    outsider = people["practitioner elsewhere"]
+    assert not permissions.can_view_review(outsider, review)
+    monkeypatch.setattr(permissions, "VISIBILITY_RULES", list(permissions.VISIBILITY_RULES))
+    permissions.register_visibility_rule(lambda user, r: user.pk == outsider.pk and r.pk == review.pk)
+    assert permissions.can_view_review(outsider, review)
+    assert not permissions.can_view_review(people["group manager of another team"], review)
+
+
+def test_moderators_read_reviews_by_the_rule_moderation_registers(world, people, monkeypatch):
+    from moderation.visibility import moderators_read_reviews
+
+    review = world.allocate()
+    assert moderators_read_reviews in permissions.VISIBILITY_RULES
+    monkeypatch.setattr(permissions, "VISIBILITY_RULES", [])
+    assert not permissions.can_view_review(people["moderator"], review)

@@ -1,0 +1,20 @@
+"""Requests typed for what the middleware guarantees the views that receive them."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import Council, User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request to a view that requires sign-in (`login_required`): the person is never anonymous."""
+
+    user: User
+
+
+class CouncilRequest(AuthenticatedRequest):
+    """A request for a page under /<council>/: the council is resolved and the person is a signed-in
+    member of it (or a platform superuser); anyone else has been sent to sign in, or given a 404."""
+
+    council: Council
