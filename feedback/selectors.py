@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, QuerySet
-from django.http import Http404
 
 from audits.models import BestPracticeNotice, Review
 from qaportal.models import Council
@@ -21,10 +20,8 @@ def inbox(*, council: Council, status: str = "") -> QuerySet[PublicFeedback]:
     return items.filter(status=status) if status else items
 
 
-def public_feedback_in_council(*, council: Council, pk: int) -> PublicFeedback:
+def public_feedback_in_council(*, council: Council, pk: int) -> PublicFeedback | None:
     item = inbox(council=council).filter(pk=pk).first()
-    if item is None:
-        raise Http404("No such feedback in this council.")
     return item
 
 
@@ -36,10 +33,8 @@ def best_practice_log(*, council: Council) -> QuerySet[BestPracticeNotice]:
     )
 
 
-def best_practice_in_council(*, council: Council, pk: int) -> BestPracticeNotice:
+def best_practice_in_council(*, council: Council, pk: int) -> BestPracticeNotice | None:
     notice = best_practice_log(council=council).filter(pk=pk).first()
-    if notice is None:
-        raise Http404("No such notice in this council.")
     return notice
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from audits.reviews.selectors import review_in_council
 from qaportal.calendar import parse_month
 from qaportal.exports import FORMATS, table_response
-from qaportal.http import CouncilRequest
+from qaportal.http import CouncilRequest, or_404
 from qaportal.middleware import public
 from qaportal.net import client_ip
 
@@ -185,7 +185,7 @@ def inbox(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def inbox_item(request: CouncilRequest, council_slug: str, item_pk: int) -> HttpResponse:
     _require_team(request)
-    item = selectors.public_feedback_in_council(council=request.council, pk=item_pk)
+    item = or_404(selectors.public_feedback_in_council(council=request.council, pk=item_pk))
     services.public_feedback_mark_read(submission=item)
     form = ComplaintForm(request.POST or None, initial={"summary": item.feedback})
     if request.method == "POST":
@@ -245,7 +245,7 @@ def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
 
 def best_practice_shared(request: CouncilRequest, council_slug: str, notice_pk: int) -> HttpResponse:
     _require_team(request)
-    notice = selectors.best_practice_in_council(council=request.council, pk=notice_pk)
+    notice = or_404(selectors.best_practice_in_council(council=request.council, pk=notice_pk))
     form = SharedForm(
         request.POST or None,
         initial={"shared_at": notice.shared_at or timezone.localdate(), "shared_how": notice.shared_how},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import TypeVar
+
+from django.http import Http404, HttpRequest
 
 from .models import Council, User
 
@@ -18,3 +20,13 @@ class CouncilRequest(AuthenticatedRequest):
     member of it (or a platform superuser); anyone else has been sent to sign in, or given a 404."""
 
     council: Council
+
+
+_T = TypeVar("_T")
+
+
+def or_404(found: _T | None) -> _T:
+    """What a selector found, or a 404: "missing" and "another council's" get the same answer."""
+    if found is None:
+        raise Http404("Not found in this council.")
+    return found

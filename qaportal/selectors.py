@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django_scopes import scopes_disabled
 
 from .models import Council, Invitation, Membership, Team, User
@@ -39,11 +38,9 @@ def people_in_council(*, council: Council, search: str = "") -> QuerySet[User]:
     return people
 
 
-def person_in_council(*, council: Council, pk: int) -> User:
+def person_in_council(*, council: Council, pk: int) -> User | None:
     """A person who holds a role in this council; anyone else is a 404, whatever their id."""
     person = people_in_council(council=council).filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person in this council.")
     return person
 
 
@@ -51,17 +48,13 @@ def teams_in_council(*, council: Council) -> QuerySet[Team]:
     return Team.objects.filter(council=council).annotate(people_count=Count("memberships__user", distinct=True))
 
 
-def team_in_council(*, council: Council, pk: int) -> Team:
+def team_in_council(*, council: Council, pk: int) -> Team | None:
     team = Team.objects.filter(council=council, pk=pk).first()
-    if team is None:
-        raise Http404("No such team in this council.")
     return team
 
 
-def membership_in_council(*, council: Council, person: User, pk: int) -> Membership:
+def membership_in_council(*, council: Council, person: User, pk: int) -> Membership | None:
     membership = Membership.objects.filter(council=council, user=person, pk=pk).select_related("team").first()
-    if membership is None:
-        raise Http404("No such role.")
     return membership
 
 
@@ -80,10 +73,8 @@ def pending_invitations(*, council: Council) -> QuerySet[Invitation]:
     )
 
 
-def invitation_in_council(*, council: Council, pk: int) -> Invitation:
+def invitation_in_council(*, council: Council, pk: int) -> Invitation | None:
     invitation = pending_invitations(council=council).filter(pk=pk).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
     return invitation
 
 
@@ -98,12 +89,10 @@ def invitations_for_user(*, user: User) -> list[Invitation]:
         )
 
 
-def invitation_for_user(*, user: User, token: str) -> Invitation:
+def invitation_for_user(*, user: User, token: str) -> Invitation | None:
     """The person's own invitation with this token; anyone else's is a 404."""
     with scopes_disabled():
         invitation = Invitation.objects.filter(user=user, token=token).select_related("council", "team").first()
-    if invitation is None:
-        raise Http404("No such invitation.")
     return invitation
 
 

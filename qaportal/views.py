@@ -19,7 +19,7 @@ from django_scopes import scope
 from . import selectors, services
 from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
 from .home import panels_for
-from .http import AuthenticatedRequest, CouncilRequest
+from .http import AuthenticatedRequest, CouncilRequest, or_404
 from .permissions import can_manage_people, roles_of
 from .roles import Role
 from .text import without_control_characters
@@ -87,7 +87,7 @@ def team_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def team_edit(request: CouncilRequest, council_slug: str, team_pk: int | None = None) -> HttpResponse:
     _require_people_admin(request)
-    team = selectors.team_in_council(council=request.council, pk=team_pk) if team_pk else None
+    team = or_404(selectors.team_in_council(council=request.council, pk=team_pk)) if team_pk else None
     initial = {"name": team.name, "kind": team.kind, "service": team.service} if team else None
     form = TeamForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,7 @@ def person_list(request: CouncilRequest, council_slug: str) -> HttpResponse:
 @require_POST
 def invitation_withdraw(request: CouncilRequest, council_slug: str, invitation_pk: int) -> HttpResponse:
     _require_people_admin(request)
-    invitation = selectors.invitation_in_council(council=request.council, pk=invitation_pk)
+    invitation = or_404(selectors.invitation_in_council(council=request.council, pk=invitation_pk))
     services.invitation_withdraw(invitation=invitation)
     messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.user.email})
     return redirect("people:person_list", council_slug=council_slug)
@@ -139,7 +139,7 @@ def invitations(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_answer(request: AuthenticatedRequest, token: str, answer: str) -> HttpResponse:
-    invitation = selectors.invitation_for_user(user=request.user, token=token)
+    invitation = or_404(selectors.invitation_for_user(user=request.user, token=token))
     try:
         with scope(council=invitation.council):
             if answer == "accept":
@@ -182,7 +182,7 @@ def person_add(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def person_detail(request: CouncilRequest, council_slug: str, person_pk: int) -> HttpResponse:
     _require_people_admin(request)
-    person = selectors.person_in_council(council=request.council, pk=person_pk)
+    person = or_404(selectors.person_in_council(council=request.council, pk=person_pk))
     form = AddRoleForm(request.POST or None, council=request.council)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,7 +205,7 @@ def person_detail(request: CouncilRequest, council_slug: str, person_pk: int) ->
 
 def person_edit(request: CouncilRequest, council_slug: str, person_pk: int) -> HttpResponse:
     _require_people_admin(request)
-    person = selectors.person_in_council(council=request.council, pk=person_pk)
+    person = or_404(selectors.person_in_council(council=request.council, pk=person_pk))
     if services.identity_is_shared(person=person, council=request.council):
         # Their account is theirs everywhere: this council's admin sees why, and changes nothing.
         return render(request, "qaportal/person_edit_shared.html", {"person": person}, status=403)
@@ -225,8 +225,8 @@ def person_edit(request: CouncilRequest, council_slug: str, person_pk: int) -> H
 @require_POST
 def role_remove(request: CouncilRequest, council_slug: str, person_pk: int, membership_pk: int) -> HttpResponse:
     _require_people_admin(request)
-    person = selectors.person_in_council(council=request.council, pk=person_pk)
-    membership = selectors.membership_in_council(council=request.council, person=person, pk=membership_pk)
+    person = or_404(selectors.person_in_council(council=request.council, pk=person_pk))
+    membership = or_404(selectors.membership_in_council(council=request.council, person=person, pk=membership_pk))
     if person == request.user and membership.role == Role.COUNCIL_ADMIN:
         messages.error(request, _("You cannot remove your own council admin role."))
     else:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 
 from qaportal.models import Council
 
@@ -69,10 +68,8 @@ def scales_in_council(*, council: Council) -> QuerySet[RatingScale]:
     return RatingScale.objects.filter(council=council).prefetch_related("levels")
 
 
-def template_in_council(*, council: Council, pk: int) -> ReviewTemplate:
+def template_in_council(*, council: Council, pk: int) -> ReviewTemplate | None:
     template = ReviewTemplate.objects.filter(council=council, pk=pk).first()
-    if template is None:
-        raise Http404("No such template in this council.")
     return template
 
 
@@ -81,22 +78,16 @@ def versions_of(*, template: ReviewTemplate) -> QuerySet[TemplateVersion]:
     return template.versions.annotate(review_count=Count("reviews")).select_related("published_by")
 
 
-def version_in_council(*, council: Council, pk: int) -> TemplateVersion:
+def version_in_council(*, council: Council, pk: int) -> TemplateVersion | None:
     version = version_with_content(TemplateVersion.objects.filter(council=council, pk=pk)).first()
-    if version is None:
-        raise Http404("No such template version in this council.")
     return version
 
 
-def standard_in_council(*, council: Council, pk: int) -> Standard:
+def standard_in_council(*, council: Council, pk: int) -> Standard | None:
     standard = Standard.objects.filter(council=council, pk=pk).select_related("version__template").first()
-    if standard is None:
-        raise Http404("No such standard in this council.")
     return standard
 
 
-def criterion_in_council(*, council: Council, pk: int) -> Criterion:
+def criterion_in_council(*, council: Council, pk: int) -> Criterion | None:
     criterion = Criterion.objects.filter(council=council, pk=pk).select_related("standard__version__template").first()
-    if criterion is None:
-        raise Http404("No such criterion in this council.")
     return criterion

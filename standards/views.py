@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qaportal.http import CouncilRequest
+from qaportal.http import CouncilRequest, or_404
 
 from . import selectors, services
 from .catalogue_io import CatalogueInvalid, export_catalogue, import_catalogue, parse_catalogue
@@ -56,7 +56,7 @@ def index(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def template_detail(request: CouncilRequest, council_slug: str, template_pk: int) -> HttpResponse:
     _require_view(request)
-    template = selectors.template_in_council(council=request.council, pk=template_pk)
+    template = or_404(selectors.template_in_council(council=request.council, pk=template_pk))
     return render(
         request,
         "standards/template_detail.html",
@@ -71,14 +71,14 @@ def template_detail(request: CouncilRequest, council_slug: str, template_pk: int
 
 @require_POST
 def draft_start(request: CouncilRequest, council_slug: str, template_pk: int) -> HttpResponse:
-    template = selectors.template_in_council(council=request.council, pk=template_pk)
+    template = or_404(selectors.template_in_council(council=request.council, pk=template_pk))
     _require_edit(request)
     return _to_version(services.draft_start(template=template, by=request.user))
 
 
 def version_detail(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     _require_view(request)
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     can_edit = can_edit_catalogue(request.user, request.council)
     return render(
         request,
@@ -95,7 +95,7 @@ def version_detail(request: CouncilRequest, council_slug: str, version_pk: int) 
 def version_preview(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     """The review form as a reviewer will see it, generated from this version."""
     _require_view(request)
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     sections = list(version.sections.all())
     kinds = {s.kind for s in sections}
     return render(
@@ -115,7 +115,7 @@ def version_preview(request: CouncilRequest, council_slug: str, version_pk: int)
 
 
 def version_settings(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
     form = VersionSettingsForm(request.POST or None, version=version, initial=VersionSettingsForm.initial_from(version))
     if request.method == "POST" and form.is_valid():
@@ -131,7 +131,7 @@ def version_settings(request: CouncilRequest, council_slug: str, version_pk: int
 
 @require_POST
 def version_publish(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
     try:
         services.version_publish(version=version, by=request.user)
@@ -145,7 +145,7 @@ def version_publish(request: CouncilRequest, council_slug: str, version_pk: int)
 
 @require_POST
 def version_retire(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
     try:
         services.version_retire(version=version, by=request.user)
@@ -160,7 +160,7 @@ def version_retire(request: CouncilRequest, council_slug: str, version_pk: int) 
 
 @require_POST
 def version_discard(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
-    version = selectors.version_in_council(council=request.council, pk=version_pk)
+    version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
     template = version.template
     try:
@@ -175,9 +175,11 @@ def version_discard(request: CouncilRequest, council_slug: str, version_pk: int)
 def standard_edit(
     request: CouncilRequest, council_slug: str, version_pk: int | None = None, standard_pk: int | None = None
 ) -> HttpResponse:
-    standard = selectors.standard_in_council(council=request.council, pk=standard_pk) if standard_pk else None
+    standard = or_404(selectors.standard_in_council(council=request.council, pk=standard_pk)) if standard_pk else None
     version = (
-        standard.version if standard else selectors.version_in_council(council=request.council, pk=version_pk or 0)
+        standard.version
+        if standard
+        else or_404(selectors.version_in_council(council=request.council, pk=version_pk or 0))
     )
     _require_edit(request)
     initial = (
@@ -202,7 +204,7 @@ def standard_edit(
 
 @require_POST
 def standard_move(request: CouncilRequest, council_slug: str, standard_pk: int) -> HttpResponse:
-    standard = selectors.standard_in_council(council=request.council, pk=standard_pk)
+    standard = or_404(selectors.standard_in_council(council=request.council, pk=standard_pk))
     _require_edit(request)
     _apply(request, lambda: services.standard_move(standard=standard, direction=request.POST.get("direction", "")))
     return _to_version(standard.version)
@@ -210,7 +212,7 @@ def standard_move(request: CouncilRequest, council_slug: str, standard_pk: int) 
 
 @require_POST
 def standard_delete(request: CouncilRequest, council_slug: str, standard_pk: int) -> HttpResponse:
-    standard = selectors.standard_in_council(council=request.council, pk=standard_pk)
+    standard = or_404(selectors.standard_in_council(council=request.council, pk=standard_pk))
     _require_edit(request)
     _apply(request, lambda: services.standard_delete(standard=standard), _("Standard removed."))
     return _to_version(standard.version)
@@ -219,9 +221,13 @@ def standard_delete(request: CouncilRequest, council_slug: str, standard_pk: int
 def criterion_edit(
     request: CouncilRequest, council_slug: str, standard_pk: int | None = None, criterion_pk: int | None = None
 ) -> HttpResponse:
-    criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk) if criterion_pk else None
+    criterion = (
+        or_404(selectors.criterion_in_council(council=request.council, pk=criterion_pk)) if criterion_pk else None
+    )
     standard = (
-        criterion.standard if criterion else selectors.standard_in_council(council=request.council, pk=standard_pk or 0)
+        criterion.standard
+        if criterion
+        else or_404(selectors.standard_in_council(council=request.council, pk=standard_pk or 0))
     )
     _require_edit(request)
     if criterion:
@@ -251,7 +257,7 @@ def criterion_edit(
 
 @require_POST
 def criterion_move(request: CouncilRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
-    criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk)
+    criterion = or_404(selectors.criterion_in_council(council=request.council, pk=criterion_pk))
     _require_edit(request)
     _apply(request, lambda: services.criterion_move(criterion=criterion, direction=request.POST.get("direction", "")))
     return _to_version(criterion.standard.version)
@@ -259,7 +265,7 @@ def criterion_move(request: CouncilRequest, council_slug: str, criterion_pk: int
 
 @require_POST
 def criterion_delete(request: CouncilRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
-    criterion = selectors.criterion_in_council(council=request.council, pk=criterion_pk)
+    criterion = or_404(selectors.criterion_in_council(council=request.council, pk=criterion_pk))
     _require_edit(request)
     _apply(request, lambda: services.criterion_delete(criterion=criterion), _("Question removed."))
     return _to_version(criterion.standard.version)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from qaportal.calendar import first_working_day, month_start
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
+from qaportal.selectors import teams_over
 
 from ..models import AuditProgramme, Case, CaseSample, ExpectedReview, ProgrammeRule, Review
 from ..reviews.rules import reviews_within_lookback
@@ -78,7 +79,7 @@ def draw_cases(
 
 
 def expected_for_group_manager(*, council: Council, user: User, period: dt.date) -> QuerySet[ExpectedReview]:
-    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    teams = teams_over(council=council, user=user).values("pk")
     return ExpectedReview.objects.filter(
         council=council, period=month_start(period), team_id__in=teams, rule__mode=ProgrammeRule.Mode.SAMPLE
     ).select_related("person", "team", "template", "review__case")
@@ -120,7 +121,7 @@ def teams_of(*, council: Council) -> QuerySet[Team]:
 
 def outstanding_for_group_manager(*, council: Council, user: User, today: dt.date) -> list[ExpectedReview]:
     """Expected reviews of the group manager's teams not yet completed, due this month or overdue."""
-    teams = Membership.objects.filter(council=council, user=user, role=Role.GROUP_MANAGER).values("team_id")
+    teams = teams_over(council=council, user=user).values("pk")
     return list(
         ExpectedReview.objects.filter(council=council, team_id__in=teams, period__lte=today)
         .exclude(review__status__in=[Review.Status.SUBMITTED, Review.Status.AUTHORISED])

@@ -16,6 +16,7 @@ from django_scopes import scope
 from qaportal.calendar import last_working_day, month_start
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
+from qaportal.selectors import teams_over
 from qaportal.uploads import csv_rows
 
 from ..models import (
@@ -229,11 +230,7 @@ def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
     flagged = list(sample.cases.filter(reviewed_recently=True).select_related("case"))
     if not flagged:
         return
-    teams = list(
-        Membership.objects.filter(
-            council=sample.council, user_id=sample.group_manager_id, role=Role.GROUP_MANAGER
-        ).values_list("team_id", flat=True)
-    )
+    teams = list(teams_over(council=sample.council, user=sample.group_manager).values_list("pk", flat=True))
     taken = set(sample.cases.values_list("case_id", flat=True))
     extra = draw_cases(
         council=sample.council,

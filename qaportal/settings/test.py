@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# A code typed in one 30-second window and checked in the next is accepted, so a journey that signs
+# in at the turn of a window does not fail by chance (production keeps allauth's exact default).
+MFA_TOTP_TOLERANCE = 1
