@@ -2,9 +2,7 @@
 
 from qaportal.models import Council, User
 from qaportal.permissions import can_enter_council, has_any_role
-from qaportal.roles import Role
-
-CATALOGUE_EDITORS = [Role.QUALITY_TEAM, Role.PRINCIPAL_SOCIAL_WORKER]
+from qaportal.roles import QUALITY_ROLES
 
 
 def can_view_catalogue(user: User, council: Council) -> bool:
@@ -14,4 +12,4 @@ def can_view_catalogue(user: User, council: Council) -> bool:
 
 def can_edit_catalogue(user: User, council: Council) -> bool:
     """The quality team and the principal social worker own the catalogue; council admins do not."""
-    return user.is_superuser or has_any_role(user, council, CATALOGUE_EDITORS)
+    return user.is_superuser or has_any_role(user, council, QUALITY_ROLES)
