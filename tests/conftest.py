@@ -162,23 +162,74 @@ def browser():
         browser.close()
 
 
+# Every page a journey opens is watched for what axe cannot see: errors in the console, uncaught
+# exceptions, and anything the Content-Security-Policy blocked (a blocked script looks fine to axe).
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.add_init_script(WATCH_CSP)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.problems = []  # console errors and page errors, with the page they happened on
+    page.on(
+        "console",
+        lambda message: (
+            page.problems.append(f"console {message.type} on {page.url}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: page.problems.append(f"page error on {page.url}: {error}"))
     yield page
+    problems = page.problems + _csp_violations(page)
     context.close()
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+
+
+def _csp_violations(page) -> list[str]:
+    try:
+        return [f"CSP on {page.url}: {v}" for v in page.evaluate("window.__csp || []")]
+    except Exception:  # noqa: BLE001 - the page is gone (a download, a closed context): nothing to read
+        return []
+
+
+def assert_page_works(page) -> None:
+    """The page's JavaScript ran: nothing was blocked or thrown, GOV.UK Frontend is supported and
+    initialised every component on the page."""
+    problems = page.problems + _csp_violations(page)
+    assert not problems, "the browser reported problems:\n" + "\n".join(problems)
+    state = page.evaluate(
+        """() => ({
+            supported: document.body.classList.contains("govuk-frontend-supported"),
+            uninitialised: [...document.querySelectorAll("[data-module]")]
+                .filter((el) => el.dataset.module.startsWith("govuk-"))
+                .filter((el) => !el.hasAttribute(`data-${el.dataset.module}-init`))
+                .map((el) => el.dataset.module),
+        })"""
+    )
+    assert state["supported"], f"GOV.UK Frontend is not supported on {page.url} (its script was blocked?)"
+    assert not state["uninitialised"], f"GOV.UK components not started on {page.url}: {state['uninitialised']}"
 
 
 @pytest.fixture
 def axe():
-    """Run axe-core on the page and fail on any WCAG 2.2 AA violation, naming each one."""
+    """On every journey page: axe-core finds no WCAG 2.2 AA violation, and the page's JavaScript
+    worked (no console or page error, no CSP violation, GOV.UK Frontend started)."""
     from axe_playwright_python.sync_playwright import Axe
 
     checker = Axe()
 
     def check(page):
+        page.wait_for_load_state("load")
+        assert_page_works(page)
         results = checker.run(page)
         violations = results.response["violations"]
         details = [
