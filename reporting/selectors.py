@@ -18,11 +18,16 @@ GROUPINGS = ("team", "person", "group", "council")
 
 
 def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt.date | None = None) -> list[dict]:
-    """Expected, allocated, completed, authorised and overdue reviews for the month, per person, team,
-    group (group manager) or the council. A fixed number of queries, whatever the size."""
+    """The month's compliance per person, team, group (group manager) or the whole council.
+
+    Programme work is counted against what the programme expected: expected, allocated, completed
+    (submitted or authorised), authorised and overdue. Reviews completed for the month that the
+    programme did not ask for — a one-off allocation, an additional or self review — are counted
+    apart, as additional reviews, so no completed work goes uncounted. Four queries, whatever the size."""
     today = today or timezone.localdate()
-    rows = list(
-        ExpectedReview.objects.filter(council=council, period=month_start(period)).values(
+    month = month_start(period)
+    expected = list(
+        ExpectedReview.objects.filter(council=council, period=month).values(
             "person_id",
             "person__first_name",
             "person__last_name",
@@ -32,27 +37,74 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
             "review__status",
         )
     )
+    additional = list(
+        Review.objects.filter(council=council, period=month, expected__isnull=True)
+        .completed()
+        .values("reviewer_id", "reviewer__first_name", "reviewer__last_name", "status")
+    )
+    # The team an additional review counts to is its reviewer's (their first team in this council).
+    team_of_person: dict[int, tuple[int, str]] = {}
+    for user_id, team_id, team_name in (
+        Membership.objects.filter(
+            council=council, user_id__in={r["reviewer_id"] for r in additional}, team__isnull=False
+        )
+        .exclude(role=Role.GROUP_MANAGER)
+        .order_by("pk")
+        .values_list("user_id", "team_id", "team__name")
+    ):
+        team_of_person.setdefault(user_id, (team_id, team_name))
     group_of: dict[int, str] = {}
     if by == "group":
         for team_id, first, last in Membership.objects.filter(council=council, role=Role.GROUP_MANAGER).values_list(
             "team_id", "user__first_name", "user__last_name"
         ):
             group_of.setdefault(team_id, f"{first} {last}")
-    totals: dict[str, dict] = {}
-    for row in rows:
-        key = {
-            "person": f"{row['person__first_name']} {row['person__last_name']}",
-            "team": row["team__name"] or _("No team"),
-            "group": group_of.get(row["team_id"], _("No group manager")),
+
+    def key(person: str, team_id: int | None, team_name: str | None) -> str:
+        return {
+            "person": person,
+            "team": team_name or _("No team"),
+            "group": group_of.get(team_id or 0, _("No group manager")),
             "council": council.name,
         }[by]
-        t = totals.setdefault(
-            key, {"name": key, "expected": 0, "allocated": 0, "completed": 0, "authorised": 0, "overdue": 0}
-        )
-        status = row["review__status"]
+
+    totals: dict[str, dict] = {}
+
+    def row(name: str) -> dict:
+        return totals.setdefault(name, {"name": name, **dict.fromkeys(COMPLIANCE_FIGURES, 0)})
+
+    for e in expected:
+        t = row(key(f"{e['person__first_name']} {e['person__last_name']}", e["team_id"], e["team__name"]))
+        status = e["review__status"]
         t["expected"] += 1
         t["allocated"] += status is not None and status != Review.Status.CANCELLED
         t["completed"] += status in COMPLETED_STATUSES
         t["authorised"] += status == Review.Status.AUTHORISED
-        t["overdue"] += status not in COMPLETED_STATUSES and row["due_date"] < today
+        t["overdue"] += status not in COMPLETED_STATUSES and e["due_date"] < today
+    for r in additional:
+        team_id, team_name = team_of_person.get(r["reviewer_id"], (None, None))
+        t = row(key(f"{r['reviewer__first_name']} {r['reviewer__last_name']}", team_id, team_name))
+        t["additional"] += 1
+        t["additional_authorised"] += r["status"] == Review.Status.AUTHORISED
     return sorted(totals.values(), key=lambda t: t["name"])
+
+
+# The figures of each compliance row, in the order tables and exports show them.
+COMPLIANCE_FIGURES = [
+    "expected",
+    "allocated",
+    "completed",
+    "authorised",
+    "overdue",
+    "additional",
+    "additional_authorised",
+]
+COMPLIANCE_HEADINGS = {
+    "expected": "Expected",
+    "allocated": "Allocated",
+    "completed": "Completed",
+    "authorised": "Authorised",
+    "overdue": "Overdue",
+    "additional": "Additional reviews completed",
+    "additional_authorised": "Additional reviews authorised",
+}

@@ -39,10 +39,8 @@ def compliance(request: CouncilRequest, council_slug: str) -> HttpResponse:
     fmt = request.GET.get("format")
     if fmt in FORMATS:
         return table_response(
-            headers=[str(GROUPINGS[by]), "Expected", "Allocated", "Completed", "Authorised", "Overdue"],
-            rows=[
-                [r["name"], r["expected"], r["allocated"], r["completed"], r["authorised"], r["overdue"]] for r in rows
-            ],
+            headers=[str(GROUPINGS[by]), *(selectors.COMPLIANCE_HEADINGS[f] for f in selectors.COMPLIANCE_FIGURES)],
+            rows=[[r["name"], *(r[f] for f in selectors.COMPLIANCE_FIGURES)] for r in rows],
             fmt=fmt,
             filename=f"{council_slug}-compliance-{period:%Y-%m}-{by}",
             title="Compliance",
