@@ -19,6 +19,7 @@ urlpatterns = [
         name="review_pdf_download",
     ),
     path("reviews/<int:review_pk>/history/", views.review_history, name="review_history"),
+    path("reviews/<int:review_pk>/check/", views.review_check, name="check"),
     path("reviews/<int:review_pk>/submit/", views.review_submit, name="submit"),
     path("reviews/<int:review_pk>/authorise/", views.authorise, name="authorise"),
     path("reviews/<int:review_pk>/delegate/", views.delegate, name="delegate"),

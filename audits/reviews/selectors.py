@@ -9,7 +9,7 @@ from qaportal.models import Council, Document, User
 from qaportal.selectors import teams_over
 from standards.models import Criterion, Standard
 
-from ..models import Case, Escalation, Review
+from ..models import Case, Escalation, Review, ReviewEvent
 from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations
 
@@ -18,6 +18,7 @@ def _review_base(council: Council) -> ReviewQuerySet:
     return Review.objects.filter(council=council).select_related(
         "case__team",
         "case__responsible_worker",
+        "case__responsible_manager",
         "reviewer",
         "delegate",
         "allocated_by",
@@ -45,6 +46,7 @@ def review_in_council(*, council: Council, pk: int) -> Review | None:
                 ),
             ),
             "section_states",
+            Prefetch("events", queryset=ReviewEvent.objects.select_related("by").order_by("at", "pk")),
             *prefetched,
         )
         .first()

@@ -59,14 +59,12 @@ def review_overview(request: CouncilRequest, council_slug: str, review_pk: int) 
     return _task_list(request, review)
 
 
-def _task_list(request: CouncilRequest, review, problems=None) -> HttpResponse:
+def _task_list(request: CouncilRequest, review) -> HttpResponse:
     sections = sections_of(review)
     states = {s.kind: s for s in review.section_states.all()}
     last_return = None
     if review.status == review.Status.RETURNED:
-        last_return = (
-            review.events.filter(action=ReviewEvent.Action.RETURN).select_related("by").order_by("-at").first()
-        )
+        last_return = next((e for e in reversed(review.events.all()) if e.action == ReviewEvent.Action.RETURN), None)
     return render(
         request,
         "audits/review_overview.html",
@@ -76,19 +74,7 @@ def _task_list(request: CouncilRequest, review, problems=None) -> HttpResponse:
             "can_submit": permissions.can_submit_review(request.user, review),
             "can_delegate": permissions.can_delegate(request.user, review),
             "last_return": last_return,
-            "problems": [
-                {
-                    "url": reverse(
-                        "audits:section",
-                        kwargs={"council_slug": review.council.slug, "review_pk": review.pk, "kind": p.section},
-                    )
-                    + f"#{p.anchor}",
-                    "message": p.message,
-                }
-                for p in problems or []
-            ],
         },
-        status=200,
     )
 
 
@@ -129,13 +115,15 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
         else:
             if form.is_valid():
-                if "add_action" in request.POST:
-                    added = len(review.qa_actions.all())
-                    return redirect(f"{request.path}?add=1#id_action-{added}-description")
+                back = "?next=check" if request.POST.get("next") == "check" else ""
+                if "add_row" in request.POST:  # "add another": saved, and the page again with a new row
+                    return redirect(f"{request.path}?add=1{'&next=check' if back else ''}#new-row")
                 if any(key.endswith("-DELETE") for key in request.POST):
-                    messages.success(request, _("Action removed."))
-                    return redirect(request.path)
+                    messages.success(request, _("Removed."))
+                    return redirect(f"{request.path}{back}")
                 messages.success(request, _("%(section)s saved.") % {"section": section.title})
+                if back:
+                    return redirect("audits:check", council_slug=council_slug, review_pk=review.pk)
                 if "save_and_continue" in request.POST:
                     following = _next_section(review, kind)
                     if following:
@@ -181,6 +169,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             "conflict": conflict,
             "state": state,
             "next_section": _next_section(review, kind),
+            "back_to_check": request.GET.get("next") == "check" or request.POST.get("next") == "check",
             "autosave_url": reverse(
                 "audits:autosave", kwargs={"council_slug": council_slug, "review_pk": review.pk, "kind": kind}
             ),
@@ -223,14 +212,52 @@ def section_autosave(request: CouncilRequest, council_slug: str, review_pk: int,
     return JsonResponse({"saved_at": timezone.localtime(draft.saved_at).strftime("%H:%M")})
 
 
+def review_check(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """Check your answers: every section as it reads, each with a Change link, and the only way to submit."""
+    review = _review(request, review_pk)
+    if not permissions.can_submit_review(request.user, review):
+        if permissions.can_view_review(request.user, review):
+            return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+        raise PermissionDenied(_("Only the reviewer or their delegate can submit this review."))
+    return _check_page(request, review)
+
+
+def _check_page(request: CouncilRequest, review, problems=None) -> HttpResponse:
+    return render(
+        request,
+        "audits/review_check.html",
+        {
+            "review": review,
+            "check": True,
+            "has_errors": bool(problems),
+            "problems": _problem_links(review, problems or []),
+            **_review_context(review, request.user),
+        },
+    )
+
+
+def _problem_links(review, problems) -> list[dict]:
+    return [
+        {
+            "url": reverse(
+                "audits:section",
+                kwargs={"council_slug": review.council.slug, "review_pk": review.pk, "kind": p.section},
+            )
+            + f"?next=check#{p.anchor}",
+            "message": p.message,
+        }
+        for p in problems
+    ]
+
+
 @require_POST
 def review_submit(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
     review = _review(request, review_pk)
     try:
         services.review_submit(review=review, by=request.user)
     except services.SubmitBlocked as exc:
-        # Shown at once on the task list, with a link to each field that needs an answer.
-        return _task_list(request, review, exc.problems)
+        # Shown at once on the check page, with a link to each field that needs an answer.
+        return _check_page(request, review, exc.problems)
     if review.template_version.requires_authorisation:
         messages.success(request, _("Review submitted. The group manager has been asked to authorise it."))
     else:

@@ -48,8 +48,10 @@ def short(text: str, words: int = 8) -> str:
 class Section:
     kind: str = ""
     template_name = "audits/sections/simple.html"
-    # Read-only display of the section in the review page and PDF, where _review_body.html has none.
-    display_template = ""
+    # The section as it reads once written: on the review page, the check-your-answers page and the PDF.
+    display_template = "audits/sections/display/text.html"
+    # The allocated worker reads this section of a completed review of their work.
+    worker_sees = False
     reviewer_completes = True
     # Whether the section's guidance starts open: for sections whose rules people must read first.
     guidance_open = False

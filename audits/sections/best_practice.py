@@ -16,6 +16,7 @@ from .text import TextForm
 @register_section(SectionKind.BEST_PRACTICE)
 class BestPracticeSection(Section):
     kind = SectionKind.BEST_PRACTICE
+    display_template = "audits/sections/display/best_practice.html"
     select_related = ("best_practice",)
 
     def _notice(self) -> BestPracticeNotice | None:

@@ -45,6 +45,7 @@ class EscalationForm(forms.Form):
 class EscalationSection(Section):
     kind = SectionKind.ESCALATION
     template_name = "audits/sections/escalation.html"
+    display_template = "audits/sections/display/escalation.html"
     prefetch_related = (
         lambda: Prefetch("escalations", queryset=Escalation.objects.select_related("raised_by", "acknowledged_by")),
     )

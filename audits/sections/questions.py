@@ -19,6 +19,8 @@ from .registry import register_section
 class QuestionsSection(Section):
     kind = SectionKind.QUESTIONS
     template_name = "audits/sections/questions.html"
+    display_template = "audits/sections/display/questions.html"
+    worker_sees = True
     prefetch_related = ("answers",)
 
     def _answers(self) -> dict[int, CriterionAnswer]:

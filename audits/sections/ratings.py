@@ -18,6 +18,8 @@ from .registry import register_section
 class RatingsSection(Section):
     kind = SectionKind.RATINGS
     template_name = "audits/sections/ratings.html"
+    display_template = "audits/sections/display/ratings.html"
+    worker_sees = True
     prefetch_related = (lambda: Prefetch("ratings", queryset=StandardRating.objects.select_related("level")),)
 
     def _ratings(self) -> dict[int, StandardRating]:

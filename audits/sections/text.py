@@ -37,6 +37,8 @@ class TextSection(Section):
     def __init__(self, review: Review, required: bool = True, guidance: str = "", kind: str = ""):
         super().__init__(review, required, guidance)
         self.kind = kind
+        # The worker reads the reviewer's summary of their work, and their own comments.
+        self.worker_sees = kind in {SectionKind.SUMMARY, SectionKind.SUBJECT_COMMENTS}
 
     def _text(self) -> SectionText | None:
         return next((t for t in self.review.texts.all() if t.kind == self.kind), None)
@@ -77,6 +79,7 @@ class AuthorisationSection(Section):
 
     kind = SectionKind.AUTHORISATION
     reviewer_completes = False
+    display_template = "audits/sections/display/authorisation.html"
 
     def progress(self) -> str:
         return "completed" if self.review.status == Review.Status.AUTHORISED else "not_started"

@@ -127,8 +127,9 @@ def test_submit_errors_link_to_the_fields(client, world):
     page = response.content.decode()
     first = review.template_version.standards.get(number="1")
     assert "The review cannot be submitted yet" in page
-    assert f'href="{section_url(review, "ratings")}#id_rating_{first.pk}_0"' in page
-    assert f'href="{section_url(review, "feedback")}#id_feedback"' in page
+    assert f'href="{section_url(review, "ratings")}?next=check#id_rating_{first.pk}_0"' in page
+    assert f'href="{section_url(review, "feedback")}?next=check#id_feedback"' in page
+    assert "<title>Error: Check your answers" in page
 
 
 def _add_standards(review, how_many):
