@@ -85,21 +85,6 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
             choices = [c for c, _label in getattr(field, "choices", []) if c]
             if name == "no_actions" or name.startswith(("no_contact", "anonymous")):
                 continue
-            if name == "attempt_date":
-                day = timezone.localdate() - dt.timedelta(days=3)
-                for i, part in enumerate([day.day, day.month, day.year]):
-                    data[f"{name}_{i}"] = str(part)
-                data.update(
-                    {
-                        "attempt_time": "10:30",
-                        "attempt_contacted": "person",
-                        "attempt_method": "phone",
-                        "attempt_outcome": "reached",
-                    }
-                )
-                continue
-            if name.startswith("attempt_"):
-                continue
             if choices:
                 data[name] = choices[1] if len(choices) > 2 and name.startswith("rating_") else choices[0]
             elif name.startswith("evidence_"):
@@ -108,6 +93,21 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
                 data[name] = SAMPLE_TEXT["feedback"]
             elif name.startswith("answer_") or name == "text":
                 data[name] = SAMPLE_TEXT["summary"]
+        if section.kind == "feedback":
+            day = timezone.localdate() - dt.timedelta(days=3)
+            data.update(
+                {
+                    "attempt-TOTAL_FORMS": "1",
+                    "attempt-INITIAL_FORMS": "0",
+                    "attempt-0-date_0": str(day.day),
+                    "attempt-0-date_1": str(day.month),
+                    "attempt-0-date_2": str(day.year),
+                    "attempt-0-time": "10:30",
+                    "attempt-0-contacted": "person",
+                    "attempt-0-method": "phone",
+                    "attempt-0-outcome": "reached",
+                }
+            )
         if section.kind == "qa_plan":
             due = timezone.localdate() + dt.timedelta(days=28)
             data.update(

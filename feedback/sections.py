@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.sections import Change, Problem, Section, register_section
+from audits.sections.rows import RowsForm
 from qaportal.fields import DateField, OneLineField, TextField
 from qaportal.models import User
 from standards.models import SectionKind
@@ -22,31 +23,72 @@ from .permissions import can_route_feedback
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
-class FeedbackForm(forms.Form):
-    attempt_date = DateField(label=gettext_lazy("Date of the attempt"), required=False)
-    attempt_time = forms.CharField(
+class ContactAttemptForm(forms.Form):
+    """One attempt to reach the person, their representative or a professional. `id` is the saved
+    attempt's, so it can be changed or removed later."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    date = DateField(label=gettext_lazy("Date"), required=False)
+    time = forms.CharField(
         label=gettext_lazy("Time"),
         required=False,
         max_length=5,
         help_text=gettext_lazy("For example, 14:30"),
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
     )
-    attempt_contacted = forms.ChoiceField(
+    contacted = forms.ChoiceField(
         label=gettext_lazy("Who did you try to contact?"),
         choices=Contacted.choices,
         widget=forms.RadioSelect,
         required=False,
     )
-    attempt_method = forms.ChoiceField(
+    method = forms.ChoiceField(
         label=gettext_lazy("How?"), choices=ContactAttempt.Method.choices, widget=forms.RadioSelect, required=False
     )
-    attempt_outcome = forms.ChoiceField(
+    outcome = forms.ChoiceField(
         label=gettext_lazy("What happened?"),
         choices=ContactAttempt.Outcome.choices,
         widget=forms.RadioSelect,
         required=False,
     )
-    attempt_note = OneLineField(label=gettext_lazy("Note (optional)"), required=False, max_length=500)
+    note = OneLineField(label=gettext_lazy("Note (optional)"), required=False, max_length=500)
+
+    REQUIRED = {
+        "date": gettext_lazy("Enter the date of the attempt"),
+        "time": gettext_lazy("Enter the time of the attempt, for example 14:30"),
+        "contacted": gettext_lazy("Say who you tried to contact"),
+        "method": gettext_lazy("Say how you tried to contact them"),
+        "outcome": gettext_lazy("Say what happened"),
+    }
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in [*self.REQUIRED, "note"]):
+            return data  # a blank row: nothing to record
+        for name, message in self.REQUIRED.items():
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        time = (data.get("time") or "").strip()
+        if time and not TIME_RE.match(time):
+            self.add_error("time", _("Enter a time in 24-hour format, for example 14:30"))
+        if data.get("date") and data["date"] > timezone.localdate():
+            self.add_error("date", _("The date of the attempt must be today or in the past"))
+        return data
+
+    @staticmethod
+    def at(row: dict) -> dt.datetime:
+        match = TIME_RE.match(row["time"].strip())
+        assert match is not None  # checked in clean()
+        hours, minutes = (int(x) for x in match.groups())
+        return timezone.make_aware(dt.datetime.combine(row["date"], dt.time(hours, minutes)))
+
+
+class FeedbackForm(RowsForm):
+    """The attempts to reach people, then their feedback, or why there is none."""
+
+    row_form = ContactAttemptForm
+    row_prefix = "attempt"
+    row_name = gettext_lazy("Contact attempt")
 
     given_by = forms.ChoiceField(
         label=gettext_lazy("Who gave feedback?"), choices=Contacted.choices, widget=forms.RadioSelect, required=False
@@ -67,18 +109,7 @@ class FeedbackForm(forms.Form):
         help_text=gettext_lazy("Needed when there is no feedback."),
     )
 
-    ATTEMPT_FIELDS = [
-        "attempt_date",
-        "attempt_time",
-        "attempt_contacted",
-        "attempt_method",
-        "attempt_outcome",
-        "attempt_note",
-    ]
     RECORD_FIELDS = ["given_by", "feedback", "anonymous", "no_contact_reason", "no_contact_detail"]
-
-    def attempt_fields(self):
-        return [self[name] for name in self.ATTEMPT_FIELDS]
 
     def record_fields(self):
         return [self[name] for name in self.RECORD_FIELDS[:3]]
@@ -90,29 +121,15 @@ class FeedbackForm(forms.Form):
         data = super().clean()
         if data.get("feedback", "").strip() and not data.get("given_by"):
             self.add_error("given_by", _("Say who gave the feedback"))
-        if any(data.get(name) for name in self.ATTEMPT_FIELDS):
-            for name, message in [
-                ("attempt_date", _("Enter the date of the attempt")),
-                ("attempt_time", _("Enter the time of the attempt, for example 14:30")),
-                ("attempt_contacted", _("Say who you tried to contact")),
-                ("attempt_method", _("Say how you tried to contact them")),
-                ("attempt_outcome", _("Say what happened")),
-            ]:
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, message)
-            time = data.get("attempt_time", "")
-            if time and not TIME_RE.match(time.strip()):
-                self.add_error("attempt_time", _("Enter a time in 24-hour format, for example 14:30"))
-            if data.get("attempt_date") and data["attempt_date"] > timezone.localdate():
-                self.add_error("attempt_date", _("The date of the attempt must be today or in the past"))
         return data
 
-    def attempt_at(self) -> dt.datetime | None:
-        data = self.cleaned_data
-        if not data.get("attempt_date"):
-            return None
-        hours, minutes = (int(x) for x in TIME_RE.match(data["attempt_time"].strip()).groups())
-        return timezone.make_aware(dt.datetime.combine(data["attempt_date"], dt.time(hours, minutes)))
+
+def _attempt_text(at: dt.datetime, contacted: str, method: str, outcome: str, note: str) -> str:
+    text = (
+        f"{timezone.localtime(at):%d/%m/%Y %H:%M} {ContactAttempt.Method(method).label} to "
+        f"{Contacted(contacted).label} – {ContactAttempt.Outcome(outcome).label}"
+    )
+    return f"{text} ({note})" if note else text
 
 
 @register_section(SectionKind.FEEDBACK)
@@ -143,25 +160,25 @@ class FeedbackSection(Section):
     def form(self, data=None, *, add_row: bool = False) -> FeedbackForm:
         record = self._record()
         initial = {f: getattr(record, f) for f in FeedbackForm.RECORD_FIELDS} if record else {}
-        return FeedbackForm(data, initial=initial)
+        attempts = self.attempts()
+        rows = [
+            {
+                "id": a.pk,
+                "date": timezone.localtime(a.at).date(),
+                "time": f"{timezone.localtime(a.at):%H:%M}",
+                "contacted": a.contacted,
+                "method": a.method,
+                "outcome": a.outcome,
+                "note": a.note,
+            }
+            for a in attempts
+        ]
+        # A blank attempt to fill in while fewer than the recommended number are logged.
+        extra = 1 if add_row or len(attempts) < self.recommended else 0
+        return FeedbackForm(data, rows=rows, extra=extra, initial=initial)
 
     def save(self, form: FeedbackForm, by: User) -> list[Change]:
-        changes = []
-        at = form.attempt_at()
-        if at is not None:
-            data = form.cleaned_data
-            attempt = ContactAttempt.objects.create(
-                council=self.review.council,
-                review=self.review,
-                at=at,
-                contacted=data["attempt_contacted"],
-                method=data["attempt_method"],
-                outcome=data["attempt_outcome"],
-                note=data.get("attempt_note", "").strip(),
-                recorded_by=by,
-            )
-            changes.append(Change(_("Contact attempt"), "", f"{timezone.localtime(at):%d/%m/%Y %H:%M} {attempt}"))
-            getattr(self.review, "_prefetched_objects_cache", {}).pop("contact_attempts", None)
+        changes = self._save_attempts(form, by)
         record = self._record() or ReviewFeedback(council=self.review.council, review=self.review)
         changed = False
         for name in FeedbackForm.RECORD_FIELDS:
@@ -178,6 +195,40 @@ class FeedbackSection(Section):
             self.review.feedback = record
         return changes
 
+    def _save_attempts(self, form: FeedbackForm, by: User) -> list[Change]:
+        existing = {a.pk: a for a in self.attempts()}
+        kept: set[int] = set()
+        changes = []
+        for row in form.kept_rows():
+            at = ContactAttemptForm.at(row)
+            values = {
+                "at": at,
+                "contacted": row["contacted"],
+                "method": row["method"],
+                "outcome": row["outcome"],
+                "note": (row.get("note") or "").strip(),
+            }
+            after = _attempt_text(at, values["contacted"], values["method"], values["outcome"], values["note"])
+            attempt = existing.get(row.get("id") or 0)
+            if attempt is None:
+                ContactAttempt.objects.create(council=self.review.council, review=self.review, recorded_by=by, **values)
+                changes.append(Change(_("Contact attempt"), "", after))
+                continue
+            kept.add(attempt.pk)
+            before = _attempt_text(attempt.at, attempt.contacted, attempt.method, attempt.outcome, attempt.note)
+            if before != after:
+                for name, value in values.items():
+                    setattr(attempt, name, value)
+                attempt.save(update_fields=list(values))
+                changes.append(Change(_("Contact attempt"), before, after))
+        for attempt in existing.values():
+            if attempt.pk in form.removed_ids() and attempt.pk not in kept:
+                before = _attempt_text(attempt.at, attempt.contacted, attempt.method, attempt.outcome, attempt.note)
+                attempt.delete()
+                changes.append(Change(_("Contact attempt removed"), before, ""))
+        getattr(self.review, "_prefetched_objects_cache", {}).pop("contact_attempts", None)
+        return changes
+
     def problems(self) -> list[Problem]:
         record = self._record()
         has_feedback = bool(record and record.feedback.strip() and record.given_by)
@@ -191,7 +242,7 @@ class FeedbackSection(Section):
         ):
             return [
                 Problem(
-                    "id_attempt_date_0",
+                    "new-row",
                     _(
                         "Log the %(n)s attempts to contact the person or their representative before recording "
                         "that they could not be reached"

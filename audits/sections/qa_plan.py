@@ -13,15 +13,14 @@ from standards.models import SectionKind
 from ..models import QAPlanAction
 from .base import Change, Problem, Section, yes_no
 from .registry import register_section
-
-MAX_QA_ACTIONS = 20
+from .rows import RowsForm
 
 
 class QAActionForm(forms.Form):
-    """One action of the plan. `action` is the saved action's id, so an action keeps its identity
-    (and later its progress) when others around it are added or removed."""
+    """One action of the plan. `id` is the saved action's id, so an action keeps its identity (and
+    later its progress) when others around it are added or removed."""
 
-    action = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     description = TextField(label=gettext_lazy("Action"), required=False, size="medium", rows=3)
     owner = OneLineField(label=gettext_lazy("Who will do it"), required=False, max_length=160)
     due_date = DateField(label=gettext_lazy("Due by"), required=False)
@@ -33,65 +32,20 @@ class QAActionForm(forms.Form):
         return data
 
 
-class QAPlanForm(forms.Form):
-    """The plan's actions (a formset) and the "no actions needed" box, validated and shown as one form."""
+class QAPlanForm(RowsForm):
+    """The plan's actions and the "no actions needed" box."""
+
+    row_form = QAActionForm
+    row_prefix = "action"
+    row_name = gettext_lazy("Action")
 
     no_actions = forms.BooleanField(
         label=gettext_lazy("No actions are needed for this person's care or record"),
         required=False,
     )
 
-    def __init__(self, data=None, *, actions: list[dict], extra: int = 0, **kwargs):
-        super().__init__(data, **kwargs)
-        # A fixed ceiling on rows: whatever number a request claims, no more forms than this are built.
-        formset_class = forms.formset_factory(
-            QAActionForm,
-            extra=extra,
-            can_delete=True,
-            max_num=MAX_QA_ACTIONS,
-            validate_max=True,
-            absolute_max=MAX_QA_ACTIONS,
-        )
-        self.actions = formset_class(data, initial=actions, prefix="action")
-
-    def is_valid(self) -> bool:
-        own = super().is_valid()
-        return self.actions.is_valid() and own
-
-    @staticmethod
-    def _is_removed(form: forms.Form) -> bool:
-        return form.is_bound and bool(form["DELETE"].value())
-
-    def numbered(self):
-        """(number, form) for each action that stays, in order: removed rows are not shown again."""
-        return list(enumerate((f for f in self.actions.forms if not self._is_removed(f)), start=1))
-
-    def removed(self) -> list[forms.Form]:
-        """Rows removed in this request, carried as hidden fields if the page is shown again."""
-        return [f for f in self.actions.forms if self._is_removed(f)]
-
-    def kept_actions(self) -> list[dict]:
-        return [
-            f.cleaned_data
-            for f in self.actions.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE") and (f.cleaned_data.get("description") or "").strip()
-        ]
-
-    def summary_errors(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary: the plan's own errors, then each action's."""
-        found = [("", str(e)) for e in self.non_field_errors()]
-        found += [
-            (f"id_{self.add_prefix(name)}", str(e))
-            for name, errors in self.errors.items()
-            if name != "__all__"
-            for e in errors
-        ]
-        found += [("", str(e)) for e in self.actions.non_form_errors()]
-        for n, form in self.numbered():
-            for name, errors in form.errors.items():
-                anchor = f"{form[name].auto_id}_0" if name == "due_date" else form[name].auto_id
-                found += [(anchor, _("Action %(n)s: %(error)s") % {"n": n, "error": e}) for e in errors]
-        return found
+    def row_is_filled(self, row: dict) -> bool:
+        return bool((row.get("description") or "").strip())
 
 
 @register_section(SectionKind.QA_PLAN)
@@ -109,16 +63,16 @@ class QAPlanSection(Section):
         actions = self._actions()
         extra = 1 if add_row or not actions else 0  # an empty plan shows one blank action to fill in
         initial = [
-            {"action": a.pk, "description": a.description, "owner": a.owner, "due_date": a.due_date} for a in actions
+            {"id": a.pk, "description": a.description, "owner": a.owner, "due_date": a.due_date} for a in actions
         ]
-        return QAPlanForm(data, actions=initial, extra=extra, initial={"no_actions": self.review.no_qa_actions})
+        return QAPlanForm(data, rows=initial, extra=extra, initial={"no_actions": self.review.no_qa_actions})
 
     def save(self, form: QAPlanForm, by: User) -> list[Change]:
         def fmt(description: str, owner: str, due) -> str:
             return f"{description} — {owner} — {due or ''}".strip(" —")
 
         existing = {a.pk: a for a in self._actions()}
-        kept = form.kept_actions()
+        kept = form.kept_rows()
         changes = []
         no_actions = bool(form.cleaned_data.get("no_actions")) and not kept
         if no_actions != self.review.no_qa_actions:
@@ -129,7 +83,7 @@ class QAPlanSection(Section):
         to_create, to_update = [], []
         for order, row in enumerate(kept, start=1):
             description, owner, due = row["description"].strip(), row.get("owner") or "", row.get("due_date")
-            action = existing.get(row.get("action") or 0)
+            action = existing.get(row.get("id") or 0)
             if action is None:
                 to_create.append(
                     QAPlanAction(
@@ -151,7 +105,7 @@ class QAPlanSection(Section):
                     changes.append(Change(_("QA plan action %(n)s") % {"n": order}, before, after))
                 action.order, action.description, action.owner, action.due_date = order, description, owner, due
                 to_update.append(action)
-        removed = [a for pk, a in existing.items() if pk not in keep_ids]
+        removed = [a for pk, a in existing.items() if pk in form.removed_ids() and pk not in keep_ids]
         for action in removed:
             changes.append(
                 Change(_("QA plan action removed"), fmt(action.description, action.owner, action.due_date), "")

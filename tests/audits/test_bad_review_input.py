@@ -101,7 +101,7 @@ def test_the_qa_plan_adds_one_action_at_a_time_and_removes_one_with_its_button(c
         "section_version": "1",
         "action-TOTAL_FORMS": "2",
         "action-INITIAL_FORMS": "1",
-        "action-0-action": str(action.pk),
+        "action-0-id": str(action.pk),
         "action-0-description": "First",
         "action-0-owner": "Worker",
         "action-0-due_date_0": "1",

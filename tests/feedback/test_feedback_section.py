@@ -19,16 +19,26 @@ def save_feedback(world, review, **data):
     )
 
 
+def attempts(*rows) -> dict:
+    """The section's attempt rows as the page posts them: each (day, outcome, contacted[, id])."""
+    data = {"attempt-TOTAL_FORMS": str(len(rows)), "attempt-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        day, outcome, contacted, *pk = row
+        data |= {
+            f"attempt-{i}-date_0": day,
+            f"attempt-{i}-date_1": "11",
+            f"attempt-{i}-date_2": "2026",
+            f"attempt-{i}-time": "14:30",
+            f"attempt-{i}-contacted": contacted,
+            f"attempt-{i}-method": "phone",
+            f"attempt-{i}-outcome": outcome,
+            **({f"attempt-{i}-id": str(pk[0])} if pk else {}),
+        }
+    return data
+
+
 def attempt(day="10", outcome="no_answer", contacted="person"):
-    return {
-        "attempt_date_0": day,
-        "attempt_date_1": "11",
-        "attempt_date_2": "2026",
-        "attempt_time": "14:30",
-        "attempt_contacted": contacted,
-        "attempt_method": "phone",
-        "attempt_outcome": outcome,
-    }
+    return attempts((day, outcome, contacted))
 
 
 def test_contact_attempts_are_logged_with_when_who_how_and_outcome(world):
@@ -42,16 +52,23 @@ def test_contact_attempts_are_logged_with_when_who_how_and_outcome(world):
 
 def test_a_half_filled_attempt_is_explained_and_not_saved(world):
     review = world.allocate()
-    form = save_feedback(world, review, attempt_contacted="person", attempt_time="25:99")
+    form = save_feedback(
+        world,
+        review,
+        **{"attempt-TOTAL_FORMS": "1", "attempt-INITIAL_FORMS": "0", "attempt-0-contacted": "person"},
+        **{"attempt-0-time": "25:99"},
+    )
     assert not form.is_valid()
-    assert form.errors["attempt_date"] == ["Enter the date of the attempt"]
-    assert form.errors["attempt_time"] == ["Enter a time in 24-hour format, for example 14:30"]
+    (row,) = form.rows.forms
+    assert row.errors["date"] == ["Enter the date of the attempt"]
+    assert row.errors["time"] == ["Enter a time in 24-hour format, for example 14:30"]
     assert not ContactAttempt.objects.exists()
 
 
 def test_not_reached_needs_the_recommended_three_attempts(world):
     review = world.allocate()
     save_feedback(world, review, **attempt("3"))
+    first = ContactAttempt.objects.get(review=review).pk
     save_feedback(world, review, no_contact_reason="unreachable", no_contact_detail="No answer to calls or letters.")
     problems = [
         (p.section, p.anchor, p.message)
@@ -59,13 +76,21 @@ def test_not_reached_needs_the_recommended_three_attempts(world):
     ]
     assert (
         "feedback",
-        "id_attempt_date_0",
+        "new-row",
         "Log the 3 attempts to contact the person or their representative before recording that they could "
         "not be reached",
     ) in problems
     reason = {"no_contact_reason": "unreachable", "no_contact_detail": "No answer to calls or letters."}
-    save_feedback(world, review, **attempt("5"), **reason)  # the page posts the saved answers back too
-    save_feedback(world, review, **attempt("7", outcome="wrong_details", contacted="representative"), **reason)
+    # The page posts the attempts already saved (with their ids) and the new ones, all on one page.
+    save_feedback(
+        world,
+        review,
+        **attempts(
+            ("3", "no_answer", "person", first), ("5", "no_answer", "person"), ("7", "wrong_details", "representative")
+        ),
+        **reason,
+    )
+    assert ContactAttempt.objects.filter(review=review).count() == 3
     problems = [
         (p.section, p.anchor, p.message)
         for p in services.submit_problems(review_in_council(council=world.council, pk=review.pk))
