@@ -137,7 +137,6 @@ class FeedbackSection(Section):
     kind = SectionKind.FEEDBACK
     template_name = "feedback/section.html"
     display_template = "feedback/_review_feedback.html"
-    guidance_open = True
     select_related = ("feedback",)
     prefetch_related = ("contact_attempts", "referrals")
 

@@ -316,3 +316,18 @@ class BestPracticeNotice(CouncilOwned):
     raised_at = models.DateTimeField(auto_now=True)
     shared_at = models.DateField(null=True, blank=True)
     shared_how = models.CharField(max_length=200, blank=True)
+
+
+class GuidanceRead(CouncilOwned):
+    """That a person has seen a section's guidance (for one version of a form): it is shown open the
+    first time, and folded away after, so a long form does not repeat paragraphs people know."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey("standards.TemplateVersion", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, help_text=_("The section, or empty for the form's own guidance."))
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user", "version", "kind"], name="guidance_read_once")
+        ]

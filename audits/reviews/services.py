@@ -20,7 +20,16 @@ from standards.selectors import current_version
 
 from .. import notifications
 from ..events import review_event_record
-from ..models import Case, Escalation, Review, ReviewChange, ReviewEvent, SectionDraft, SectionState
+from ..models import (
+    Case,
+    Escalation,
+    GuidanceRead,
+    Review,
+    ReviewChange,
+    ReviewEvent,
+    SectionDraft,
+    SectionState,
+)
 from ..sections import section_of, sections_of
 from . import permissions, rules, selectors
 
@@ -411,3 +420,11 @@ def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
         )
     escalation.acknowledged_at, escalation.acknowledged_by = current.acknowledged_at, current.acknowledged_by
     return escalation
+
+
+def guidance_first_reading(*, review: Review, kind: str, by: User) -> bool:
+    """Whether this is the first time `by` sees this section's guidance (recorded now if so)."""
+    _read, created = GuidanceRead.objects.get_or_create(
+        council=review.council, user=by, version=review.template_version, kind=kind
+    )
+    return created

@@ -130,6 +130,8 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
                         return redirect(
                             "audits:section", council_slug=council_slug, review_pk=review.pk, kind=following.kind
                         )
+                    # After the last section: check the answers, on the way to submitting.
+                    return redirect("audits:check", council_slug=council_slug, review_pk=review.pk)
                 return _to_overview(review)
     else:
         pending = pop_pending_post(request)
@@ -170,6 +172,10 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             "state": state,
             "next_section": _next_section(review, kind),
             "back_to_check": request.GET.get("next") == "check" or request.POST.get("next") == "check",
+            # The guidance is open the first time this person opens the section, folded away after.
+            "guidance_open": bool(section.guidance)
+            and request.method == "GET"
+            and services.guidance_first_reading(review=review, kind=kind, by=request.user),
             "autosave_url": reverse(
                 "audits:autosave", kwargs={"council_slug": council_slug, "review_pk": review.pk, "kind": kind}
             ),

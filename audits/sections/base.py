@@ -53,8 +53,6 @@ class Section:
     # The allocated worker reads this section of a completed review of their work.
     worker_sees = False
     reviewer_completes = True
-    # Whether the section's guidance starts open: for sections whose rules people must read first.
-    guidance_open = False
     # What the review's pages must load for this section, in the one query set that loads a review:
     # relation names, or functions returning a Prefetch (built when the review is read, in scope).
     select_related: tuple[str, ...] = ()

@@ -53,7 +53,6 @@ class QAPlanSection(Section):
     kind = SectionKind.QA_PLAN
     template_name = "audits/sections/qa_plan.html"
     display_template = "audits/sections/display/qa_plan.html"
-    guidance_open = True
     prefetch_related = ("qa_actions",)
 
     def _actions(self) -> list[QAPlanAction]:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from feedback.models import PublicFeedback
 from tests.audits.conftest import complete_psr
 
-from .test_review_journeys import sign_in_as
+from .test_review_journeys import sign_in_as, submit_from_check
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,7 +65,7 @@ def test_a_review_without_feedback_or_reason_cannot_be_submitted_until_a_reason_
     review.feedback.delete()
     sign_in_as(page, axe, world.service_manager.email)
     page.goto(f"/derbyshire/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Record the person's feedback, or why they were not contacted")
     axe(page)
@@ -77,6 +77,6 @@ def test_a_review_without_feedback_or_reason_cannot_be_submitted_until_a_reason_
     page.get_by_label("Explain why").fill("Contact could alert the person she is being protected from.")
     page.get_by_role("button", name="Save and continue").click()
     page.goto(f"/derbyshire/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     axe(page)

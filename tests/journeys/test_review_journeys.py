@@ -7,6 +7,7 @@ submission; these journeys first publish a version that requires authorisation, 
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from audits.reviews import services
@@ -29,31 +30,146 @@ def sign_out(page):
     page.get_by_role("button", name="Sign Out").click()
 
 
+def submit_from_check(page):
+    """From the task list (or the check page itself): check the answers, then submit."""
+    link = page.get_by_role("link", name="Check your answers and submit")
+    if link.count():
+        link.click()
+    page.get_by_role("button", name="Submit the review").click()
+
+
 def open_section(page, axe, name):
     page.get_by_role("link", name=name, exact=True).click()
+    axe(page)
+
+
+def derbyshire_psr(load_council_catalogue, make_member, pin="7654321"):
+    council = load_council_catalogue("derbyshire", "Derbyshire County Council")
+    owning, peer = (
+        TeamFactory(council=council, name="Chesterfield LTT"),
+        TeamFactory(council=council, name="Erewash LTT"),
+    )
+    reviewer = make_member(council, "service_manager", team=peer, email="sm@derbyshire.example")
+    manager = make_member(council, "group_manager", team=owning, email="gm@derbyshire.example")
+    case = CaseFactory(council=council, team=owning, pin=pin)
+    review = services.review_allocate(
+        council=council,
+        template=ReviewTemplate.objects.get(council=council, key="psr"),
+        case=case,
+        reviewer=reviewer,
+        by=manager,
+    )
+    return council, review
+
+
+def fill_date(group, day, month, year):
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def log_attempt(row, day, time, who, how, outcome):
+    fill_date(row.get_by_role("group", name="Date"), day, "11", "2026")
+    row.get_by_label("Time").fill(time)
+    row.get_by_role("group", name="Who did you try to contact?").get_by_label(who).check()
+    row.get_by_role("group", name="How?").get_by_label(how).check()
+    row.get_by_role("group", name="What happened?").get_by_label(outcome).check()
+
+
+def test_a_derbyshire_psr_goes_from_home_to_submitted_in_ten_page_loads(page, axe, load_council_catalogue, make_member):
+    """Three contact attempts and two QA plan actions, each entered on one page, one of each changed
+    and one removed in place; submitted through check your answers."""
+    council, review = derbyshire_psr(load_council_catalogue, make_member)
+    sign_in_as(page, axe, "sm@derbyshire.example")
+    loads = []
+    page.on("framenavigated", lambda frame: loads.append(frame.url) if frame == page.main_frame else None)
+
+    page.get_by_role("link", name=re.compile("PSR of PIN 7654321")).first.click()
+    axe(page)  # 1: the task list
+    open_section(page, axe, "Ratings per standard")  # 2
+    for n in range(1, 7):
+        group = page.get_by_role("group", name=re.compile(rf"^{n}\. "))
+        group.get_by_label("Good").check()
+        group.get_by_label("Evidence for this rating").fill(f"Evidence for standard {n}.")
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # 3: the person's feedback, with one blank attempt to fill in
+    attempts = page.locator("[data-add-another][data-prefix=attempt]")
+    log_attempt(
+        attempts.get_by_role("group", name="Contact attempt 1"), "2", "10:15", "The person", "Phone", "No answer"
+    )
+    attempts.get_by_role("button", name="Add another contact attempt").click()
+    log_attempt(
+        attempts.get_by_role("group", name="Contact attempt 2"), "3", "11:00", "The person", "Text message", "No answer"
+    )
+    attempts.get_by_role("button", name="Add another contact attempt").click()
+    third = attempts.get_by_role("group", name="Contact attempt 3")
+    log_attempt(third, "4", "09:30", "Their representative", "Phone", "Reached")
+    # The second was a mistake (no text was sent): removed; the third's time is corrected.
+    attempts.get_by_role("group", name="Contact attempt 2").get_by_role("button", name=re.compile("^Remove")).click()
+    attempts.get_by_role("group", name="Contact attempt 2").get_by_label("Time").fill("09:45")
+    axe(page)
+    page.get_by_role("group", name="Who gave feedback?").get_by_label("Their representative").check()
+    page.get_by_label("Their feedback, in their words").fill("Her daughter said the social worker really listened.")
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # 4: the QA plan
+    actions = page.locator("[data-add-another][data-prefix=action]")
+    first = actions.get_by_role("group", name="Action 1")
+    first.get_by_label("Action", exact=True).fill("Update the care and support plan with the new outcomes.")
+    first.get_by_label("Who will do it").fill("Allocated worker")
+    fill_date(first.get_by_role("group", name="Due by"), "18", "12", "2026")
+    actions.get_by_role("button", name="Add another action").click()
+    second = actions.get_by_role("group", name="Action 2")
+    second.get_by_label("Action", exact=True).fill("Record the carer's assessment.")
+    second.get_by_label("Who will do it").fill("Allocated worker")
+    fill_date(second.get_by_role("group", name="Due by"), "31", "12", "2026")
+    actions.get_by_role("button", name="Add another action").click()
+    actions.get_by_role("group", name="Action 3").get_by_label("Action", exact=True).fill("A duplicate")
+    actions.get_by_role("group", name="Action 3").get_by_role("button", name=re.compile("^Remove")).click()
+    first.get_by_label("Who will do it").fill("Allocated social worker")
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # 5: escalation (optional)
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # 6: best practice (optional)
+    page.get_by_role("button", name="Save and continue").click()
+    axe(page)  # 7: the summary
+    page.get_by_label("Your summary of the review").fill("Good, person-centred work.")
+    page.get_by_role("button", name="Save and check your answers").click()
+    axe(page)  # 8: check your answers
+    expect(page.locator("#view-feedback")).to_contain_text("09:45")
+    expect(page.locator("#view-qa_plan")).to_contain_text("Allocated social worker")
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")  # 9
+    axe(page)
+    assert len(loads) <= 10, loads
+    attempts_saved = review.contact_attempts.order_by("at")
+    assert [(a.method, timezone.localtime(a.at).strftime("%d %H:%M")) for a in attempts_saved] == [
+        ("phone", "02 10:15"),
+        ("phone", "04 09:45"),
+    ]
+    assert list(review.qa_actions.order_by("order").values_list("owner", flat=True)) == [
+        "Allocated social worker",
+        "Allocated worker",
+    ]
+
+
+def test_a_failed_submit_moves_focus_to_the_error_summary(page, axe, load_council_catalogue, make_member):
+    """Screen reader users are told at once: GOV.UK Frontend focuses the error summary."""
+    council, review = derbyshire_psr(load_council_catalogue, make_member)
+    sign_in_as(page, axe, "sm@derbyshire.example")
+    page.goto(f"/derbyshire/reviews/{review.pk}/sections/summary/")
+    page.get_by_label("Your summary of the review").fill("Started.")
+    page.get_by_role("button", name="Save and come back later").click()
+    submit_from_check(page)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile("^Error: "))
     axe(page)
 
 
 def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     page, axe, load_council_catalogue, make_member
 ):
-    council = load_council_catalogue("derbyshire", "Derbyshire County Council")
-    owning, peer = (
-        TeamFactory(council=council, name="Chesterfield LTT"),
-        TeamFactory(council=council, name="Erewash LTT"),
-    )
-    make_member(council, "service_manager", team=peer, email="sm@derbyshire.example")
-    make_member(council, "group_manager", team=owning, email="gm@derbyshire.example")
-    case = CaseFactory(council=council, team=owning, pin="7654321")
-    from qaportal.models import User
-
-    review = services.review_allocate(
-        council=council,
-        template=ReviewTemplate.objects.get(council=council, key="psr"),
-        case=case,
-        reviewer=User.objects.get(email="sm@derbyshire.example"),
-        by=User.objects.get(email="gm@derbyshire.example"),
-    )
+    council, review = derbyshire_psr(load_council_catalogue, make_member)
 
     # First sitting: rate some standards, save and come back later.
     sign_in_as(page, axe, "sm@derbyshire.example")
@@ -75,45 +191,32 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     sign_in_as(page, axe, "sm@derbyshire.example")
     page.goto(f"/derbyshire/reviews/{review.pk}/")
     open_section(page, axe, "The person's feedback")
-    attempt = page.locator("details", has_text="Log a contact attempt")
-    when = attempt.get_by_role("group", name="Date of the attempt")
-    when.get_by_label("Day").fill("2")
-    when.get_by_label("Month").fill("11")
-    when.get_by_label("Year").fill("2026")
-    attempt.get_by_label("Time").fill("10:15")
-    attempt.get_by_role("group", name="Who did you try to contact?").get_by_label("The person").check()
-    attempt.get_by_label("Phone").check()
-    attempt.get_by_label("Reached").check()
+    log_attempt(page.get_by_role("group", name="Contact attempt 1"), "2", "10:15", "The person", "Phone", "Reached")
     page.get_by_role("group", name="Who gave feedback?").get_by_label("The person").check()
-
     page.get_by_label("Their feedback, in their words").fill("She said the social worker really listened.")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Quality Assurance Plan
     action = page.get_by_role("group", name="Action 1")
     action.get_by_label("Action", exact=True).fill("Update the care and support plan with the new outcomes.")
     action.get_by_label("Who will do it").fill("Allocated worker")
-    due = action.get_by_role("group", name="Due by")
-    due.get_by_label("Day").fill("18")
-    due.get_by_label("Month").fill("12")
-    due.get_by_label("Year").fill("2026")
+    fill_date(action.get_by_role("group", name="Due by"), "18", "12", "2026")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Escalation (optional): skip it
     page.goto(f"/derbyshire/reviews/{review.pk}/sections/summary/")
     axe(page)
     page.get_by_label("Your summary of the review").fill("Good, person-centred work.")
-    page.get_by_role("button", name=re.compile("Save")).first.click()
+    page.get_by_role("button", name="Save and check your answers").click()
 
-    # Submitting with standard 4 unrated fails and says where.
-    page.goto(f"/derbyshire/reviews/{review.pk}/")
+    # Submitting with standard 4 unrated fails and says where; the link goes there and back.
     page.get_by_role("button", name="Submit the review").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Rate standard 4")
     axe(page)
     summary.get_by_role("link", name=re.compile("Rate standard 4")).click()
     page.get_by_role("group", name=re.compile(r"^4\. ")).get_by_label("Outstanding").check()
-    page.get_by_role("button", name="Save and continue").click()
-    page.goto(f"/derbyshire/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    page.get_by_role("button", name="Save and go back to check your answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting")
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     axe(page)
     sign_out(page)
@@ -146,7 +249,7 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     )
     page.get_by_role("button", name="Save and continue").click()
     page.goto(f"/derbyshire/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     sign_out(page)
 
@@ -193,7 +296,7 @@ def return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
     axe(page)
     amend(page)
     page.goto(f"/{council.slug}/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     sign_out(page)
     sign_in_as(page, axe, manager.email)
@@ -226,7 +329,7 @@ def _question_journey(page, axe, council, template_key, make_member, fill_answer
     sign_in_as(page, axe, reviewer.email)
     page.get_by_role("link", name=re.compile(f"of PIN {case.pin}")).first.click()
     expect(page.locator(".govuk-task-list")).to_contain_text(re.compile("Completed|In progress"))
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     axe(page)
     return review, reviewer, manager
@@ -253,7 +356,7 @@ def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_counc
     page.get_by_label("Actions arising from this audit").fill("Agree a supervision agreement by January.")
     page.get_by_role("button", name=re.compile("Save")).first.click()
     page.goto(f"/coventry/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     expect(page.locator("main")).to_contain_text("Partly")
     axe(page)
@@ -292,7 +395,7 @@ def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member)
     page.get_by_label("Your summary of the review").fill("Met throughout.")
     page.get_by_role("button", name=re.compile("Save")).first.click()
     page.goto(f"/somerset/reviews/{review.pk}/")
-    page.get_by_role("button", name="Submit the review").click()
+    submit_from_check(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
     axe(page)
 
