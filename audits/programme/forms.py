@@ -19,18 +19,23 @@ from ..models import Case, ProgrammeRule
 
 
 class AllocationForm(forms.Form):
-    """Choices are worked out once per page and shared by every row's form (no query per row)."""
+    """One expected review's allocation: only the cases this reviewer may take are offered (worked out
+    for the whole page at once, so no query per row); the service checks again when it is sent."""
 
-    case = forms.ChoiceField(label=gettext_lazy("Case"))
-    delegate = forms.ChoiceField(label=gettext_lazy("Delegate to a senior practitioner (PSR only)"), required=False)
+    case = forms.ChoiceField(label=gettext_lazy("Case"), widget=forms.RadioSelect)
+    delegate = forms.ChoiceField(label=gettext_lazy("Delegate to a senior practitioner"), required=False)
 
-    def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], **kwargs):
+    def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], reviewer: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.cases, self.seniors = cases, seniors
         case_field = cast(forms.ChoiceField, self.fields["case"])
-        case_field.choices = [("", _("Choose a case"))] + [(pk, f"PIN {c.pin} ({c.team})") for pk, c in cases.items()]
+        case_field.label = _("Case for %(who)s") % {"who": reviewer}
+        case_field.choices = [(pk, f"PIN {c.pin} – {c.team}") for pk, c in cases.items()]
+        case_field.error_messages["required"] = _("Choose the case %(who)s will review") % {"who": reviewer}
         delegate_field = cast(forms.ChoiceField, self.fields["delegate"])
-        delegate_field.choices = [("", _("No delegation"))] + [(pk, str(u)) for pk, u in seniors.items()]
+        delegate_field.choices = [("", _("No delegation: they complete it"))] + [
+            (pk, str(u)) for pk, u in seniors.items()
+        ]
 
     def clean_case(self) -> Case:
         return self.cases[self.cleaned_data["case"]]

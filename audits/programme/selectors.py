@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
@@ -12,9 +13,10 @@ from qaportal.calendar import first_working_day, month_start
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
 from qaportal.selectors import teams_over
+from standards.selectors import current_version
 
 from ..models import AuditProgramme, Case, CaseSample, ExpectedReview, ProgrammeRule, Review
-from ..reviews.rules import reviews_within_lookback
+from ..reviews.rules import NewReviewRules, reviews_within_lookback
 
 SAMPLE_SIZE = 10
 
@@ -137,3 +139,60 @@ def due_for_person(*, council: Council, user: User, today: dt.date) -> list[Expe
         .select_related("template", "review")
         .order_by("due_date")
     )
+
+
+@dataclass
+class AllocationChoice:
+    """For one expected review on the allocation page: the sample's cases its reviewer may take, the
+    ones they may not with the reason, and who it may be delegated to."""
+
+    offered: dict[str, Case] = field(default_factory=dict)
+    not_offered: list[tuple[Case, str]] = field(default_factory=list)
+    delegates: dict[str, User] = field(default_factory=dict)
+
+
+def allocation_choices(
+    *, council: Council, expected: list[ExpectedReview], cases: list[Case], today: dt.date | None = None
+) -> dict[int, AllocationChoice]:
+    """The peer, role and look-back rules applied to every (reviewer, case) pair of the page at once,
+    in a fixed number of queries per form used this month."""
+    seniors = list(
+        User.objects.filter(
+            memberships__council=council, memberships__role=Role.SENIOR_PRACTITIONER, is_active=True
+        ).distinct()
+    )
+    choices: dict[int, AllocationChoice] = {}
+    by_template: dict[int, list[ExpectedReview]] = {}
+    for row in expected:
+        by_template.setdefault(row.template_id, []).append(row)
+    for rows in by_template.values():
+        version = current_version(template=rows[0].template)
+        for row in rows:
+            choices[row.pk] = AllocationChoice()
+        if version is None:
+            continue
+        for kind in {row.kind for row in rows}:
+            rules = NewReviewRules(
+                council=council,
+                version=version,
+                kind=kind,
+                reviewers=[row.person for row in rows] + seniors,
+                cases=cases,
+                today=today,
+            )
+            for row in (r for r in rows if r.kind == kind):
+                choice = choices[row.pk]
+                for case in cases:
+                    problems = rules.problems(row.person, case)
+                    if problems:
+                        choice.not_offered.append((case, problems[0]))
+                    else:
+                        choice.offered[str(case.pk)] = case
+                # Who holds a role the form may be delegated to; their independence of the chosen
+                # case is checked when the allocation is made.
+                choice.delegates = {
+                    str(s.pk): s
+                    for s in seniors
+                    if s.pk != row.person_id and rules.roles[s.pk] & set(version.delegable_to_roles)
+                }
+    return choices

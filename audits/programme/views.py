@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 
 from qaportal.calendar import add_months, parse_month
 from qaportal.http import CouncilRequest
-from qaportal.models import Membership, User
-from qaportal.roles import Role
 
 from ..models import AuditProgramme, ExpectedReview, ProgrammeRule, ProgrammeRun
 from ..reviews.forms import CasePinField
@@ -56,17 +54,24 @@ def allocation(request: CouncilRequest, council_slug: str) -> HttpResponse:
     sample_cases = list(sample.cases.all()) if sample else []
     expected = list(selectors.expected_for_group_manager(council=council, user=request.user, period=period))
     used = {e.review.case_id for e in expected if e.review is not None}
-    offered = [sc.case_id for sc in sample_cases if not sc.reviewed_recently and sc.case_id not in used]
+    available = [sc.case for sc in sample_cases if not sc.reviewed_recently and sc.case_id not in used]
     history = selectors.case_histories(council=council, case_ids=[sc.case_id for sc in sample_cases])
-    cases = {str(sc.case_id): sc.case for sc in sample_cases if sc.case_id in offered}
-    senior_ids = Membership.objects.filter(council=council, role=Role.SENIOR_PRACTITIONER).values("user_id")
-    seniors = {str(u.pk): u for u in User.objects.filter(pk__in=senior_ids)}
-    errors: dict[int, forms.Form] = {}
+    waiting = [e for e in expected if e.review is None]
+    choices = selectors.allocation_choices(council=council, expected=waiting, cases=available)
+
+    def form_for(row: ExpectedReview, data=None) -> AllocationForm:
+        choice = choices[row.pk]
+        return AllocationForm(
+            data, cases=choice.offered, seniors=choice.delegates, reviewer=row.person, prefix=f"e{row.pk}"
+        )
+
+    errors: dict[int, AllocationForm] = {}
     if request.method == "POST":
-        target = next((e for e in expected if str(e.pk) == request.POST.get("expected")), None)
+        target = next((e for e in waiting if str(e.pk) == request.POST.get("expected")), None)
         if target is None:
-            raise PermissionDenied
-        form = AllocationForm(request.POST, cases=cases, seniors=seniors, prefix=f"e{target.pk}")
+            messages.error(request, _("That review has already been allocated, or is not yours to allocate."))
+            return redirect(f"{request.path}?month={period:%Y-%m}")
+        form = form_for(target, request.POST)
         if form.is_valid():
             try:
                 services.expected_allocate(
@@ -85,7 +90,7 @@ def allocation(request: CouncilRequest, council_slug: str) -> HttpResponse:
                 )
                 return redirect(f"{request.path}?month={period:%Y-%m}")
         errors[target.pk] = form
-    rows = [(e, errors.get(e.pk) or AllocationForm(cases=cases, seniors=seniors, prefix=f"e{e.pk}")) for e in expected]
+    rows = [(e, errors.get(e.pk) or (form_for(e) if e.review is None else None), choices.get(e.pk)) for e in expected]
     return render(
         request,
         "audits/programme/allocation.html",
@@ -96,6 +101,7 @@ def allocation(request: CouncilRequest, council_slug: str) -> HttpResponse:
             "history": history,
             "rows": rows,
             "used": used,
+            "has_errors": bool(errors),
             "previous": _shift(period, -1),
             "next": _shift(period, 1),
         },

@@ -73,12 +73,18 @@ def test_allocating_a_case_from_the_reviewers_own_team_is_refused_with_the_reaso
     sample = CaseSample.objects.get(council=derbyshire, period=NOVEMBER, group_manager=gm(derbyshire))
     own = sample.cases.filter(case__team_id=target.team_id).first()
     assert own is not None
+    # When the page is drawn, the case is not offered to this reviewer, and the reason is given.
+    page = client.get(url("allocation", derbyshire) + "?month=2026-11").content.decode()
+    card = page.split(f'name="expected" value="{target.pk}"')[1].split("govuk-summary-card__title-wrapper")[0]
+    assert f'name="e{target.pk}-case" type="radio" value="{own.case_id}"' not in card
+    reason = card.split(f'data-not-offered="{own.case.pin}"')[1].split("</div>")[0]
+    # The case's own service manager is both responsible for it and in its team: peer review refuses both.
+    assert "so cannot review it: reviews are by a peer." in reason or "the team that owns PIN" in reason
+    # Sent anyway (an old page, a crafted post): refused on the server too.
     page = client.post(
         url("allocation", derbyshire) + "?month=2026-11", {"expected": target.pk, f"e{target.pk}-case": own.case_id}
     ).content.decode()
-    # The case's own service manager is both responsible for it and in its team: peer review refuses both.
-    assert "so cannot review it: reviews are by a peer." in page or "the team that owns PIN" in page
-
+    assert "There is a problem" in page
     target.refresh_from_db()
     assert target.review is None
 
