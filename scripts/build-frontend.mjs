@@ -19,4 +19,8 @@ cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
 cpSync(`${govuk}/assets/images/favicon.ico`, `${out}/favicon.ico`);
 cpSync(`${moj}/moj-frontend.min.js`, `${out}/moj-frontend.min.js`);
 cpSync(`${moj}/assets`, `${out}/moj/assets`, { recursive: true });
+// The accessible autocomplete (alphagov) for long lists of people; its own stylesheet beside ours.
+const autocomplete = "node_modules/accessible-autocomplete/dist";
+cpSync(`${autocomplete}/accessible-autocomplete.min.js`, `${out}/accessible-autocomplete.min.js`);
+cpSync(`${autocomplete}/accessible-autocomplete.min.css`, `${out}/accessible-autocomplete.min.css`);
 console.log("frontend built into static/build");

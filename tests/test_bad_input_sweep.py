@@ -233,6 +233,7 @@ PAGES_WITHOUT_INPUT = {
     "audits:case",
     "audits:review",  # the task list; its submit form appears once the review can be submitted
     "audits:review_view",
+    "audits:check",  # check your answers; its submit form posts to audits:submit (swept)
     "audits:review_history",
     "audits:review_pdf",  # starts the PDF and redirects to its status page (swept)
     "audits:review_pdf_download",

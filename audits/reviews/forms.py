@@ -5,10 +5,10 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qaportal.fields import DateField, TextField
-from qaportal.models import Council, Membership, User
-from qaportal.roles import Role
+from qaportal.fields import DateField, PersonChoiceField, TextField, people_to_choose
+from qaportal.models import Council
 from standards.models import ReviewKind, ReviewTemplate, TemplateVersion
+from standards.selectors import current_versions
 
 from ..models import Case
 
@@ -43,15 +43,22 @@ def pin_field(council: Council) -> CasePinField:
         label=_("Case PIN"),
         council=council,
         max_length=32,
+        error_messages={"required": _("Enter the PIN of the case")},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
 
 
 class AllocateForm(forms.Form):
+    """A one-off allocation: the form, the case and who will do it. The people offered are those whose
+    role can complete a form in use; the rules (peer, look-back) are checked when it is sent."""
+
     template = TemplateChoiceField(
-        label=_("Type of review"), queryset=ReviewTemplate.objects.none(), widget=forms.RadioSelect, empty_label=None
+        label=_("Type of review"),
+        queryset=ReviewTemplate.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose the type of review")},
     )
-    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
     due_date = DateField(
         label=_("Due by"),
         required=False,
@@ -61,21 +68,19 @@ class AllocateForm(forms.Form):
     def __init__(self, *args, council: Council, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"] = pin_field(council)
+        templates = templates_in_use(council)
+        roles = {role for v in current_versions(council=council) for role in v.completed_by_roles}
+        self.fields["reviewer"] = PersonChoiceField(
+            people_to_choose(council=council, roles=roles),
+            council=council,
+            roles=roles,
+            label=_("Who will do the review?"),
+            help_text=_("Type part of their name, role or team."),
+            error_messages={"required": _("Choose who will do the review")},
+        )
         self.order_fields(["template", "case", "reviewer", "due_date"])
         template_field = cast(forms.ModelChoiceField, self.fields["template"])
-        template_field.queryset = templates_in_use(council)
-        reviewer_roles = [
-            Role.SERVICE_MANAGER,
-            Role.SENIOR_PRACTITIONER,
-            Role.ADVANCED_PRACTITIONER,
-            Role.PRACTITIONER,
-            Role.STRATEGIC_MANAGER,
-            Role.DIRECTOR,
-            Role.MODERATOR,
-        ]
-        people = Membership.objects.filter(council=council, role__in=reviewer_roles).values("user_id")
-        reviewer_field = cast(forms.ModelChoiceField, self.fields["reviewer"])
-        reviewer_field.queryset = User.objects.filter(pk__in=people).order_by("last_name", "first_name")
+        template_field.queryset = templates
 
 
 class StartOwnForm(forms.Form):
@@ -124,19 +129,19 @@ class AuthoriseForm(forms.Form):
 
 
 class DelegateForm(forms.Form):
-    delegate = forms.ModelChoiceField(
-        label=_("Delegate to"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Nobody – I will complete it myself"),
-    )
+    """Hand the review to someone whose role the form allows delegating to, or take it back."""
 
     def __init__(self, *args, review, **kwargs):
         super().__init__(*args, **kwargs)
         roles = review.template_version.delegable_to_roles
-        people = Membership.objects.filter(council=review.council, role__in=roles).values("user_id")
-        delegate_field = cast(forms.ModelChoiceField, self.fields["delegate"])
-        delegate_field.queryset = User.objects.filter(pk__in=people).exclude(pk=review.reviewer_id)
+        self.fields["delegate"] = PersonChoiceField(
+            people_to_choose(council=review.council, roles=roles, exclude=[review.reviewer_id]),
+            council=review.council,
+            roles=roles,
+            label=_("Delegate to"),
+            required=False,
+            empty_label=_("Nobody – I will complete it myself"),
+        )
 
 
 class ReasonForm(forms.Form):
