@@ -167,4 +167,36 @@ def load_reviews(council: Council) -> int:
                 )
             elif step == "authorised":
                 services.review_authorise(review=review, by=manager, comments="A thorough review. Thank you.")
+        _review_of_the_practitioners_case(council, manager=manager, own_team=own_team, version=versions[0])
         return Review.objects.filter(council=council).count()
+
+
+def _review_of_the_practitioners_case(council: Council, *, manager: User, own_team, version) -> None:
+    """An authorised audit of a case the demo practitioner works, by a peer service manager from another
+    team, so the practitioner's home page shows what audits found and the action that is theirs."""
+    practitioner = User.objects.get(email=demo_login_email(council.slug, Role.PRACTITIONER))
+    case = Case.objects.filter(council=council, responsible_worker=practitioner).order_by("pin").first()
+    peer = (
+        Membership.objects.filter(
+            council=council,
+            role=Role.SERVICE_MANAGER,
+            team_id__in=Membership.objects.filter(council=council, user=manager, role=Role.GROUP_MANAGER).values(
+                "team_id"
+            ),
+        )
+        .exclude(team=own_team)
+        .exclude(team=case.team if case else None)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if case is None or peer is None:
+        return
+    kind = "mandatory" if "mandatory" in version.review_kinds else version.review_kinds[0]
+    review = services.review_allocate(
+        council=council, template=version.template, case=case, reviewer=peer.user, by=manager, kind=kind
+    )
+    _fill(review, peer.user)
+    review = services.review_submit(review=_reload(review), by=peer.user)
+    if version.requires_authorisation:
+        services.review_authorise(review=review, by=manager, comments="Clear evidence. Thank you.")

@@ -6,4 +6,5 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from . import visibility  # noqa: F401  (registers who may read a review as its moderator)
+        # Who may read a review as its moderator, and the moderator's home page.
+        from . import home, visibility  # noqa: F401

@@ -340,10 +340,10 @@ def load_council(spec: CouncilSpec) -> Council:
                     people.give(people.person(email=email), Role.PRACTITIONER, team, profession)
         assert first_team is not None
         # Council-wide roles.
-        for role in [Role.ADVANCED_PRACTITIONER]:
+        # A strategic manager answers for an area: their membership is in a team of the first one.
+        for role in [Role.ADVANCED_PRACTITIONER, Role.STRATEGIC_MANAGER]:
             people.give(people.person(email=demo_login_email(spec.slug, role)), role, first_team)
         for role in [
-            Role.STRATEGIC_MANAGER,
             Role.MODERATOR,
             Role.PRINCIPAL_SOCIAL_WORKER,
             Role.QUALITY_TEAM,

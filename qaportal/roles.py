@@ -50,6 +50,8 @@ ALLOCATOR_ROLES = frozenset({Role.GROUP_MANAGER, Role.QUALITY_TEAM})
 REVIEWER_ROLES = frozenset(
     {Role.SERVICE_MANAGER, Role.SENIOR_PRACTITIONER, Role.ADVANCED_PRACTITIONER, Role.PRACTITIONER}
 )
+# Hold cases of their own: their home page shows what audits found on them.
+PRACTICE_ROLES = frozenset({Role.PRACTITIONER, Role.SENIOR_PRACTITIONER, Role.ADVANCED_PRACTITIONER})
 
 # Roles that hold a team (their own, or for group managers each team they are over).
 TEAM_ROLES = {

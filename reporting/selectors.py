@@ -14,11 +14,12 @@ from qaportal.calendar import month_start
 from qaportal.models import Council, Membership
 from qaportal.roles import Role
 
-GROUPINGS = ("team", "person", "group", "council")
+GROUPINGS = ("team", "person", "area", "group", "council")
 
 
 def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt.date | None = None) -> list[dict]:
-    """The month's compliance per person, team, group (group manager) or the whole council.
+    """The month's compliance per person, team, area (the teams' service), group (group manager) or
+    the whole council.
 
     Programme work is counted against what the programme expected: expected, allocated, completed
     (submitted or authorised), authorised and overdue. Reviews completed for the month that the
@@ -33,6 +34,7 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
             "person__last_name",
             "team_id",
             "team__name",
+            "team__service",
             "due_date",
             "review__status",
         )
@@ -43,16 +45,16 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
         .values("reviewer_id", "reviewer__first_name", "reviewer__last_name", "status")
     )
     # The team an additional review counts to is its reviewer's (their first team in this council).
-    team_of_person: dict[int, tuple[int, str]] = {}
-    for user_id, team_id, team_name in (
+    team_of_person: dict[int, tuple[int, str, str]] = {}
+    for user_id, team_id, team_name, service in (
         Membership.objects.filter(
             council=council, user_id__in={r["reviewer_id"] for r in additional}, team__isnull=False
         )
         .exclude(role=Role.GROUP_MANAGER)
         .order_by("pk")
-        .values_list("user_id", "team_id", "team__name")
+        .values_list("user_id", "team_id", "team__name", "team__service")
     ):
-        team_of_person.setdefault(user_id, (team_id, team_name))
+        team_of_person.setdefault(user_id, (team_id, team_name, service))
     group_of: dict[int, str] = {}
     if by == "group":
         for team_id, first, last in Membership.objects.filter(council=council, role=Role.GROUP_MANAGER).values_list(
@@ -60,10 +62,11 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
         ):
             group_of.setdefault(team_id, f"{first} {last}")
 
-    def key(person: str, team_id: int | None, team_name: str | None) -> str:
+    def key(person: str, team_id: int | None, team_name: str | None, service: str | None) -> str:
         return {
             "person": person,
             "team": team_name or _("No team"),
+            "area": service or _("No area"),
             "group": group_of.get(team_id or 0, _("No group manager")),
             "council": council.name,
         }[by]
@@ -74,7 +77,11 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
         return totals.setdefault(name, {"name": name, **dict.fromkeys(COMPLIANCE_FIGURES, 0)})
 
     for e in expected:
-        t = row(key(f"{e['person__first_name']} {e['person__last_name']}", e["team_id"], e["team__name"]))
+        t = row(
+            key(
+                f"{e['person__first_name']} {e['person__last_name']}", e["team_id"], e["team__name"], e["team__service"]
+            )
+        )
         status = e["review__status"]
         t["expected"] += 1
         t["allocated"] += status is not None and status != Review.Status.CANCELLED
@@ -82,8 +89,8 @@ def compliance(*, council: Council, period: dt.date, by: str = "team", today: dt
         t["authorised"] += status == Review.Status.AUTHORISED
         t["overdue"] += status not in COMPLETED_STATUSES and e["due_date"] < today
     for r in additional:
-        team_id, team_name = team_of_person.get(r["reviewer_id"], (None, None))
-        t = row(key(f"{r['reviewer__first_name']} {r['reviewer__last_name']}", team_id, team_name))
+        team_id, team_name, service = team_of_person.get(r["reviewer_id"], (None, None, None))
+        t = row(key(f"{r['reviewer__first_name']} {r['reviewer__last_name']}", team_id, team_name, service))
         t["additional"] += 1
         t["additional_authorised"] += r["status"] == Review.Status.AUTHORISED
     return sorted(totals.values(), key=lambda t: t["name"])

@@ -20,6 +20,7 @@ from . import permissions, selectors
 GROUPINGS = {
     "team": gettext_lazy("Team"),
     "person": gettext_lazy("Person"),
+    "area": gettext_lazy("Area"),
     "group": gettext_lazy("Group manager"),
     "council": gettext_lazy("Council"),
 }

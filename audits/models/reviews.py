@@ -51,6 +51,12 @@ class ReviewQuerySet(models.QuerySet):
     def authorised(self):
         return self.filter(status="authorised")
 
+    def final(self):
+        """Ratings that will not change again (see Review.is_final)."""
+        return self.filter(
+            models.Q(status="authorised") | models.Q(status="submitted", template_version__requires_authorisation=False)
+        )
+
     def for_teams_over(self, user):
         """Reviews of cases owned by the teams `user` is group manager for."""
         teams = Membership.objects.filter(user=user, role="group_manager").values("team_id")
@@ -145,6 +151,14 @@ class Review(CouncilOwned):
     @property
     def is_completed(self) -> bool:
         return self.status in COMPLETED_STATUSES
+
+    @property
+    def is_final(self) -> bool:
+        """Its ratings will not change again: authorised, or submitted where the form needs no
+        authorisation (a submitted review may still be returned and re-rated)."""
+        return self.status == self.Status.AUTHORISED or (
+            self.status == self.Status.SUBMITTED and not self.template_version.requires_authorisation
+        )
 
 
 class ReviewEvent(CouncilOwned):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from qaportal.home import register_panel
 from qaportal.http import CouncilRequest
 from qaportal.permissions import roles_of
-from qaportal.roles import REVIEWER_ROLES, Role
+from qaportal.roles import PRACTICE_ROLES, REVIEWER_ROLES, Role
 
 from . import selectors
 
@@ -32,3 +32,13 @@ def authorising(request: CouncilRequest):
         "to_authorise": selectors.authorisation_queue(council=request.council, user=request.user).count(),
         "escalations": list(selectors.open_escalations_for(council=request.council, user=request.user)),
     }
+
+
+@register_panel(14)
+def audits_of_your_cases(request: CouncilRequest):
+    """What the audits found on the person's own cases, and the actions that are theirs."""
+    reviews = list(selectors.reviews_of_own_cases(council=request.council, user=request.user)[:10])
+    actions = list(selectors.qa_actions_owned_by(council=request.council, user=request.user)[:20])
+    if not reviews and not actions and not roles_of(request.user, request.council) & PRACTICE_ROLES:
+        return None
+    return "audits/home/own_cases.html", {"reviews": reviews, "actions": actions, "today": timezone.localdate()}

@@ -43,10 +43,11 @@ def can_view_review(user: User, review: Review) -> bool:
 
 
 def can_view_ratings_and_summary(user: User, review: Review) -> bool:
-    """The allocated worker sees how their work was rated, and the summary, once the review is done."""
+    """The allocated worker sees how their work was rated, and the summary, once the ratings are final
+    (authorised): a submitted review may yet be returned and rated again."""
     if can_view_review(user, review):
         return True
-    return user.pk == review.case.responsible_worker_id and review.is_completed
+    return user.pk == review.case.responsible_worker_id and review.is_final
 
 
 def can_edit_review(user: User, review: Review) -> bool:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Case as DbCase
-from django.db.models import IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower, Trim
 
 from qaportal.models import Council, Document, User
 from qaportal.selectors import teams_over
 from standards.models import Criterion, Standard
 
-from ..models import Case, Escalation, Review, ReviewEvent
+from ..models import Case, Escalation, QAPlanAction, Review, ReviewEvent
 from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations
 
@@ -64,6 +65,41 @@ def reviews_for_reviewer(*, council: Council, user: User) -> ReviewQuerySet:
             )
         )
         .order_by("returned_first", "due_date", "-created_at")
+    )
+
+
+def reviews_of_own_cases(*, council: Council, user: User) -> ReviewQuerySet:
+    """Audits of the cases this person is the responsible worker for (not ones they did themselves)."""
+    return (
+        _review_base(council)
+        .filter(case__responsible_worker=user)
+        .exclude(status=Review.Status.CANCELLED)
+        .exclude(Q(reviewer=user) | Q(delegate=user))
+        .order_by("-created_at")
+    )
+
+
+# How reviewers name the case's own worker as an action's owner, rather than by name.
+WORKER_AS_OWNER = ["allocated worker", "the allocated worker", "responsible worker", "the responsible worker", "worker"]
+
+
+def qa_actions_owned_by(*, council: Council, user: User) -> QuerySet[QAPlanAction]:
+    """Open QA plan actions of final reviews that are this person's: named as owner, or on a case they
+    are the worker for with "allocated worker" as owner. The owner is free text, as the forms have it."""
+    name = user.get_full_name().strip().lower()
+    theirs = Q(review__case__responsible_worker=user, owner_lower__in=WORKER_AS_OWNER)
+    if name:
+        theirs |= Q(owner_lower=name)
+    return (
+        QAPlanAction.objects.filter(
+            council=council,
+            completed_at__isnull=True,
+            review__in=Review.objects.filter(council=council).final(),
+        )
+        .annotate(owner_lower=Lower(Trim("owner")))
+        .filter(theirs)
+        .select_related("review__case", "review__template_version__template")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
 
 

@@ -77,10 +77,13 @@ def test_permissions_on_a_submitted_review(world, people, who):
     assert allowed(people[who], review) == SUBMITTED[who]
 
 
-def test_the_allocated_worker_sees_only_ratings_and_summary_once_done(client, world):
+def test_the_allocated_worker_sees_only_ratings_and_summary_once_authorised(client, world):
     review = complete_psr(world.allocate(), world.service_manager)
-    services.review_submit(review=review, by=world.service_manager)
+    review = services.review_submit(review=review, by=world.service_manager)
     client.force_login(world.worker)
+    # Submitted, the ratings may yet change: the group manager can return the review.
+    assert client.get(f"/derbyshire/reviews/{review.pk}/view/").status_code == 403
+    services.review_authorise(review=review, by=world.group_manager, comments="")
     page = client.get(f"/derbyshire/reviews/{review.pk}/view/").content.decode()
     assert "Evidence for standard 1" in page and "A strengths-based assessment" in page
     assert "Review the care and support plan." not in page  # the QA plan is not theirs to see

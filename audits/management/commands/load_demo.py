@@ -15,8 +15,17 @@ from standards.catalogue_io import CATALOGUES, load_catalogue_file
 class Command(BaseCommand):
     help = "Load demo data for Derbyshire, Somerset, Lincolnshire and Coventry (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--council",
+            action="append",
+            choices=[spec.slug for spec in demo.COUNCILS],
+            help="Load only this council (may be given more than once); all four by default.",
+        )
+
     def handle(self, *args, **options):
-        for spec in demo.COUNCILS:
+        wanted = set(options.get("council") or [spec.slug for spec in demo.COUNCILS])
+        for spec in (s for s in demo.COUNCILS if s.slug in wanted):
             council = demo.load_council(spec)
             with scope(council=council):
                 load_catalogue_file(council=council, path=CATALOGUES / f"{spec.slug}.json")
