@@ -16,6 +16,7 @@ from qaportal.roles import Role, TeamKind
 from standards.models import ReviewKind, ReviewTemplate
 
 from ..models import Case, ProgrammeRule
+from ..reviews.forms import CasePinField
 
 
 class AllocationForm(forms.Form):
@@ -118,3 +119,44 @@ class TimetableForm(forms.Form):
         return {
             m: int(self.cleaned_data[f"month_{m}"]) if self.cleaned_data[f"month_{m}"] else None for m in range(1, 13)
         }
+
+
+class RequestStartForm(forms.Form):
+    """Which case an audit asked of a person is of. A self-audit offers the person's own cases that the
+    rules allow; any other case is given by its PIN."""
+
+    OTHER = "other"
+
+    def __init__(self, *args, council, own_cases: list[Case], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.own = {str(case.pk): case for case in own_cases}
+        if self.own:
+            self.fields["case"] = forms.ChoiceField(
+                label=_("Which of your cases will you audit?"),
+                widget=forms.RadioSelect,
+                choices=[(pk, f"PIN {case.pin} – {case.team}") for pk, case in self.own.items()]
+                + [(self.OTHER, _("Another case"))],
+                error_messages={"required": _("Choose the case you will audit, or choose another case")},
+            )
+        self.fields["pin"] = CasePinField(
+            label=_("PIN of the other case") if self.own else _("PIN of the case you will audit"),
+            council=council,
+            max_length=32,
+            required=not self.own,
+            help_text=None
+            if self.own
+            else _("For a self-audit, one of your own cases; for a peer audit, a case from another team."),
+            error_messages={"required": _("Enter the PIN of the case you will audit")},
+            widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+        )
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("case")
+        if not self.own or choice == self.OTHER:
+            if not data.get("pin") and "pin" not in self.errors:
+                self.add_error("pin", _("Enter the PIN of the other case you will audit"))
+            data["chosen"] = data.get("pin")
+        elif choice:
+            data["chosen"] = self.own[choice]
+        return data

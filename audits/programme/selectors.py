@@ -13,6 +13,7 @@ from qaportal.calendar import first_working_day, month_start
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
 from qaportal.selectors import teams_over
+from standards.models import ReviewKind
 from standards.selectors import current_version
 
 from ..models import AuditProgramme, Case, CaseSample, ExpectedReview, ProgrammeRule, Review
@@ -196,3 +197,31 @@ def allocation_choices(
                     if s.pk != row.person_id and rules.roles[s.pk] & set(version.delegable_to_roles)
                 }
     return choices
+
+
+# A caseload is rarely above forty; past this the person gives the PIN instead.
+OWN_CASES_OFFERED = 100
+
+
+def own_cases_to_choose(*, expected: ExpectedReview, today: dt.date | None = None) -> list[Case]:
+    """For a self-audit, the person's own cases that the form's rules let them audit (look-back and
+    role applied), so nobody types a PIN from memory. Other kinds of audit are of someone else's case."""
+    if expected.kind != ReviewKind.SELF:
+        return []
+    version = current_version(template=expected.template)
+    if version is None:
+        return []
+    cases = list(
+        Case.objects.filter(council=expected.council, responsible_worker=expected.person)
+        .select_related("team")
+        .order_by("pin")[:OWN_CASES_OFFERED]
+    )
+    rules = NewReviewRules(
+        council=expected.council,
+        version=version,
+        kind=expected.kind,
+        reviewers=[expected.person],
+        cases=cases,
+        today=today,
+    )
+    return [case for case in cases if not rules.problems(expected.person, case)]

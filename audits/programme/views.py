@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -16,9 +15,8 @@ from qaportal.calendar import add_months, parse_month
 from qaportal.http import CouncilRequest
 
 from ..models import AuditProgramme, ExpectedReview, ProgrammeRule, ProgrammeRun
-from ..reviews.forms import CasePinField
 from . import permissions, selectors, services
-from .forms import AllocationForm, RuleForm, SampleUploadForm, TimetableForm
+from .forms import AllocationForm, RequestStartForm, RuleForm, SampleUploadForm, TimetableForm
 
 
 def _period(request: CouncilRequest) -> dt.date:
@@ -124,18 +122,16 @@ def request_start(request: CouncilRequest, council_slug: str, expected_pk: int) 
     )
     if expected is None:
         raise Http404
-    form = forms.Form(request.POST or None)
-    form.fields["case"] = CasePinField(
-        label=_("PIN of the case you will audit"),
+    form = RequestStartForm(
+        request.POST if request.method == "POST" else None,
         council=request.council,
-        max_length=32,
-        help_text=_("For a self-audit, one of your own cases; for a peer audit, a case from another team."),
+        own_cases=selectors.own_cases_to_choose(expected=expected),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.expected_allocate(expected=expected, case=form.cleaned_data["case"], by=request.user)
+            review = services.expected_allocate(expected=expected, case=form.cleaned_data["chosen"], by=request.user)
         except ValidationError as exc:
-            form.add_error("case", exc)
+            form.add_error("case" if "case" in form.fields and form.cleaned_data.get("case") != "other" else "pin", exc)
         else:
             return redirect("audits:review", council_slug=council_slug, review_pk=review.pk)
     return render(request, "audits/programme/request_start.html", {"expected": expected, "form": form})

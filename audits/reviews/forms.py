@@ -32,6 +32,8 @@ class CasePinField(forms.CharField):
 
     def clean(self, value):
         pin = super().clean(value).strip()
+        if not pin and not self.required:
+            return None
         case = Case.objects.filter(council=self.council, pin=pin).first()
         if case is None:
             raise forms.ValidationError(_("There is no case with PIN %(pin)s in this council."), params={"pin": pin})
