@@ -112,3 +112,79 @@ def notify_review_returned(council: Council, review_id: int) -> list[str]:
             context={"review": review, "event": event, "link": _link(council, "audits:review", review_pk=review.pk)},
         )
     ]
+
+
+@shared_task(base=CouncilTask, name="audits.notify_review_allocated")
+def notify_review_allocated(council: Council, review_id: int) -> list[str]:
+    """Tell the reviewer (and their delegate) what they have to complete, by when, with the link."""
+    review = (
+        Review.objects.filter(council=council, pk=review_id)
+        .select_related("case__team", "template_version__template", "reviewer", "delegate", "allocated_by")
+        .first()
+    )
+    if review is None or not review.is_open:
+        return []
+    template = review.template_version.template
+    due = f" by {review.due_date:%-d %B %Y}" if review.due_date else ""
+    return [
+        person.email
+        for person in [review.reviewer, review.delegate]
+        if person is not None
+        and person.pk != review.allocated_by_id  # nobody is told of work they gave themselves
+        and send_once(
+            council=council,
+            purpose="allocated",
+            key=f"review-{review.pk}-allocated-{person.pk}",
+            recipient=person,
+            subject=f"You have a {template} to complete{due}: PIN {review.case.pin}",
+            template="audits/email/allocated.txt",
+            context={
+                "review": review,
+                "person": person,
+                "link": _link(council, "audits:review", review_pk=review.pk),
+            },
+        )
+    ]
+
+
+@shared_task(base=CouncilTask, name="audits.notify_review_authorised")
+def notify_review_authorised(council: Council, review_id: int) -> list[str]:
+    """Tell the reviewer and delegate their review is authorised, and the case's worker that they can
+    now read what it found."""
+    review = (
+        Review.objects.filter(council=council, pk=review_id)
+        .select_related(
+            "case__responsible_worker", "template_version__template", "reviewer", "delegate", "authorised_by"
+        )
+        .first()
+    )
+    if review is None or review.status != Review.Status.AUTHORISED:
+        return []
+    template = review.template_version.template
+    sent = []
+    for person, is_worker in [
+        (review.reviewer, False),
+        (review.delegate, False),
+        (review.case.responsible_worker, True),
+    ]:
+        if person is None or person.pk == review.authorised_by_id:
+            continue
+        if send_once(
+            council=council,
+            purpose="authorised",
+            key=f"review-{review.pk}-authorised-{person.pk}",
+            recipient=person,
+            subject=(
+                f"The {template} of your case PIN {review.case.pin} is ready to read"
+                if is_worker
+                else f"Your {template} of PIN {review.case.pin} has been authorised"
+            ),
+            template="audits/email/authorised.txt",
+            context={
+                "review": review,
+                "is_worker": is_worker,
+                "link": _link(council, "audits:review_view", review_pk=review.pk),
+            },
+        ):
+            sent.append(person.email)
+    return sent

@@ -22,6 +22,27 @@ def _link(council: Council, name: str) -> str:
     return absolute_url(name, council_slug=council.slug)
 
 
+@shared_task(base=CouncilTask, name="audits.notify_sample_ready")
+def notify_sample_ready(council: Council, sample_id: int) -> bool:
+    """Tell a group manager their month's sample is ready to allocate, once per sample."""
+    sample = CaseSample.objects.filter(council=council, pk=sample_id).select_related("group_manager").first()
+    if sample is None:
+        return False
+    return send_once(
+        council=council,
+        purpose="sample_ready",
+        key=f"sample-{sample.pk}",
+        recipient=sample.group_manager,
+        subject=f"Your sample of cases for {sample.period:%B %Y} is ready to allocate",
+        template="audits/email/sample_ready.txt",
+        context={
+            "sample": sample,
+            "cases": sample.cases.filter(reviewed_recently=False).count(),
+            "link": f"{_link(council, 'audits:allocation')}?month={sample.period:%Y-%m}",
+        },
+    )
+
+
 @shared_task(base=CouncilTask, name="audits.notify_mi_team")
 def notify_mi_team(council: Council, sample_id: int) -> list[str]:
     """Tell the MI team which of the PINs they sent were reviewed within the look-back window."""

@@ -154,6 +154,7 @@ def _build_samples(*, council: Council, period: dt.date, rules: list[ProgrammeRu
                 draw_cases(council=council, team_ids=team_ids, seed=seed, exclude=exclude), start=1
             )
         )
+        _announce(sample)
         created += 1
     return created
 
@@ -220,9 +221,16 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
                 for i, case_id in enumerate(case_ids, start=1)
             )
             _replace_recently_reviewed(sample, recent)
+            _announce(sample)
             result.samples += 1
             result.cases += len(case_ids)
     return result
+
+
+def _announce(sample: CaseSample) -> None:
+    """The group manager hears their sample is ready once it has committed (send-once, so a re-run or
+    a retried task never tells them twice)."""
+    transaction.on_commit(lambda: notifications.notify_sample_ready.delay(sample.council_id, sample.pk))
 
 
 def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:

@@ -136,6 +136,8 @@ def review_allocate(
         review_event_record(
             review=review, action=A.DELEGATE, by=by, reason=_("Delegated to %(who)s at allocation") % {"who": delegate}
         )
+    if by != reviewer or delegate is not None:
+        transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
     return review
 
 
@@ -161,6 +163,8 @@ def review_delegate(*, review: Review, delegate: User | None, by: User) -> Revie
         by=by,
         reason=_("Delegated to %(who)s") % {"who": delegate} if delegate else _("Delegation withdrawn"),
     )
+    if delegate is not None:
+        transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
     return review
 
 
@@ -380,6 +384,7 @@ def review_authorise(*, review: Review, by: User, comments: str = "") -> Review:
         authorised_by=by,
         authoriser_comments=comments.strip(),
     )
+    transaction.on_commit(lambda: notifications.notify_review_authorised.delay(review.council_id, review.pk))
     return review
 
 
