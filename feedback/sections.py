@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.sections import Change, Problem, Section, register_section
+from audits.sections.base import shown
 from audits.sections.rows import RowsForm
 from qaportal.fields import DateField, OneLineField, TextField
 from qaportal.models import User
@@ -186,7 +187,8 @@ class FeedbackSection(Section):
             if isinstance(new, str):
                 new = new.strip()
             if old != new:
-                changes.append(Change(str(form.fields[name].label), str(old), str(new)))
+                field = form.fields[name]
+                changes.append(Change(str(field.label), shown(field, old), shown(field, new)))
                 setattr(record, name, new)
                 changed = True
         if changed:

@@ -184,8 +184,8 @@ class ReviewEvent(CouncilOwned):
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    from_status = models.CharField(max_length=12, blank=True, choices=Review.Status.choices)
+    to_status = models.CharField(max_length=12, blank=True, choices=Review.Status.choices)
     reason = models.TextField(blank=True)
 
     class Meta:

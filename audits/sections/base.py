@@ -4,6 +4,7 @@ through the registry (feedback adds "feedback")."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,19 @@ def lenient(form: forms.Form) -> forms.Form:
 
 def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
+
+
+def shown(field: forms.Field, value) -> str:
+    """A value as the person chose it, for the history of changes: the label of a choice, Yes or No,
+    a date in words; never the stored code ("person", "True")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    choices = dict((str(k), v) for k, v in getattr(field, "choices", []) if not isinstance(v, (list, tuple)))
+    return str(choices.get(str(value), value))
 
 
 def short(text: str, words: int = 8) -> str:

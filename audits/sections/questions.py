@@ -11,7 +11,7 @@ from standards.forms import QuestionsForm
 from standards.models import AnswerKind, SectionKind
 
 from ..models import CriterionAnswer
-from .base import Change, Problem, Section, lenient, short
+from .base import Change, Problem, Section, lenient, short, shown
 from .registry import register_section
 
 
@@ -48,7 +48,10 @@ class QuestionsSection(Section):
                 if (value, comment) == old:
                     continue
                 if value != old[0]:
-                    changes.append(Change(_("Question %(n)s") % {"n": criterion.number}, old[0], value))
+                    field = form.fields[f"answer_{criterion.pk}"]
+                    changes.append(
+                        Change(_("Question %(n)s") % {"n": criterion.number}, shown(field, old[0]), shown(field, value))
+                    )
                 if comment != old[1]:
                     changes.append(Change(_("Comments on %(n)s") % {"n": criterion.number}, old[1], comment))
                 if answer is None:
