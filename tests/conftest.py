@@ -219,6 +219,34 @@ def assert_page_works(page) -> None:
     assert not state["uninitialised"], f"GOV.UK components not started on {page.url}: {state['uninitialised']}"
 
 
+REFLOW_WIDTH = 320  # CSS pixels: WCAG 2.2 1.4.10, content readable without scrolling in two directions
+
+
+def assert_reflows(page) -> None:
+    """At 320 px wide the page does not scroll sideways. Wide data tables may scroll inside their
+    own region (1.4.10's exception for two-dimensional content); the page itself must not."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
+    try:
+        overflow = page.evaluate(
+            """(width) => {
+                const root = document.documentElement;
+                if (root.scrollWidth <= root.clientWidth) return null;
+                const wide = [...document.querySelectorAll("body *")]
+                    .filter((el) => el.getBoundingClientRect().right > width + 1)
+                    .filter((el) => !el.closest(".qa-table-scroll") && !el.closest(".govuk-visually-hidden"))
+                    .slice(0, 5)
+                    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`
+                        + ` (${Math.round(el.getBoundingClientRect().right)} px)`);
+                return {scrollWidth: root.scrollWidth, wide};
+            }""",
+            REFLOW_WIDTH,
+        )
+    finally:
+        page.set_viewport_size(size)
+    assert overflow is None, f"{page.url} scrolls sideways at {REFLOW_WIDTH} px: {overflow}"
+
+
 @pytest.fixture
 def axe():
     """On every journey page: axe-core finds no WCAG 2.2 AA violation, and the page's JavaScript
@@ -236,6 +264,7 @@ def axe():
             f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in violations
         ]
         assert not violations, f"axe found violations on {page.url}:\n" + "\n".join(details)
+        assert_reflows(page)
         return results
 
     return check
