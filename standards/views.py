@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from qaportal.confirm import confirm_page
 from qaportal.http import CouncilRequest, or_404
 
 from . import selectors, services
@@ -38,6 +40,10 @@ def _require_edit(request: CouncilRequest) -> None:
 
 def _to_version(version):
     return redirect("catalogue:version_detail", council_slug=version.council.slug, version_pk=version.pk)
+
+
+def _version_url(version) -> str:
+    return reverse("catalogue:version_detail", kwargs={"council_slug": version.council.slug, "version_pk": version.pk})
 
 
 def index(request: CouncilRequest, council_slug: str) -> HttpResponse:
@@ -143,10 +149,19 @@ def version_publish(request: CouncilRequest, council_slug: str, version_pk: int)
     return _to_version(version)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_retire(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            caption=str(version.template),
+            heading=_("Retire version %(n)s?") % {"n": version.number},
+            warning=_("No new review can start on it. Reviews already using it carry on."),
+            button=_("Retire this version"),
+            cancel_url=_version_url(version),
+        )
     try:
         services.version_retire(version=version, by=request.user)
     except ValidationError as exc:
@@ -158,11 +173,20 @@ def version_retire(request: CouncilRequest, council_slug: str, version_pk: int) 
     return _to_version(version)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_discard(request: CouncilRequest, council_slug: str, version_pk: int) -> HttpResponse:
     version = or_404(selectors.version_in_council(council=request.council, pk=version_pk))
     _require_edit(request)
     template = version.template
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            caption=str(template),
+            heading=_("Discard draft version %(n)s?") % {"n": version.number},
+            warning=_("Every change made in this draft is lost. This cannot be undone."),
+            button=_("Discard the draft"),
+            cancel_url=_version_url(version),
+        )
     try:
         services.draft_discard(version=version)
     except ValidationError as exc:
@@ -210,10 +234,19 @@ def standard_move(request: CouncilRequest, council_slug: str, standard_pk: int) 
     return _to_version(standard.version)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def standard_delete(request: CouncilRequest, council_slug: str, standard_pk: int) -> HttpResponse:
     standard = or_404(selectors.standard_in_council(council=request.council, pk=standard_pk))
     _require_edit(request)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            caption=str(standard.version.template),
+            heading=_("Remove standard %(n)s?") % {"n": standard.number},
+            warning=_("The standard and all its questions are removed from this draft."),
+            button=_("Remove the standard"),
+            cancel_url=_version_url(standard.version),
+        )
     _apply(request, lambda: services.standard_delete(standard=standard), _("Standard removed."))
     return _to_version(standard.version)
 
@@ -263,10 +296,19 @@ def criterion_move(request: CouncilRequest, council_slug: str, criterion_pk: int
     return _to_version(criterion.standard.version)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def criterion_delete(request: CouncilRequest, council_slug: str, criterion_pk: int) -> HttpResponse:
     criterion = or_404(selectors.criterion_in_council(council=request.council, pk=criterion_pk))
     _require_edit(request)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            caption=str(criterion.standard.version.template),
+            heading=_("Remove question %(n)s?") % {"n": criterion.number},
+            warning=_("The question is removed from this draft."),
+            button=_("Remove the question"),
+            cancel_url=_version_url(criterion.standard.version),
+        )
     _apply(request, lambda: services.criterion_delete(criterion=criterion), _("Question removed."))
     return _to_version(criterion.standard.version)
 
