@@ -1,4 +1,4 @@
-.PHONY: run test code bench
+.PHONY: run test code bench messages
 
 # Set up and run the app on SQLite with demo data for the four councils (DEBUG=1 for tracebacks).
 run:
@@ -15,3 +15,7 @@ bench:
 # The current two-factor code for a demo account whose role requires two-factor authentication.
 code:
 	@.venv/bin/python manage.py demo_code $(EMAIL)
+
+# Compile our wording for the libraries' pages (locale/en_GB); the compiled file is committed.
+messages:
+	msgfmt --check -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po

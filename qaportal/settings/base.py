@@ -153,6 +153,8 @@ if env_str("REDIS_URL", ""):
     }
 
 LANGUAGE_CODE = "en-gb"
+# Our own wording for the pages of the libraries we use (allauth's are Title Case; ours are sentence case).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
