@@ -27,7 +27,7 @@ def sign_in_as(page, axe, email):
 
 def sign_out(page):
     page.get_by_role("link", name="Sign out").click()
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Sign out").click()
 
 
 def submit_from_check(page):

@@ -43,7 +43,7 @@ def test_quality_team_member_signs_in_with_a_code_sees_home_and_signs_out(page, 
     TOTP.activate(person, secret)
 
     sign_in(page, axe, "q@derbyshire.example", enter_code=False)
-    expect(page.get_by_role("heading", name="Two-Factor Authentication")).to_be_visible()
+    expect(page.get_by_role("heading", name="Two-factor authentication")).to_be_visible()
     axe(page)
     page.get_by_label(re.compile("Code", re.I)).fill(current_code(secret))
     page.get_by_role("button", name="Sign In").click()
@@ -55,7 +55,7 @@ def test_quality_team_member_signs_in_with_a_code_sees_home_and_signs_out(page, 
 
     page.get_by_role("link", name="Sign out").click()
     axe(page)
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto("/derbyshire/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -64,10 +64,10 @@ def test_quality_team_member_signs_in_with_a_code_sees_home_and_signs_out(page, 
 def test_council_admin_without_two_factor_must_set_it_up_first(page, axe, council_a, make_member):
     make_member(council_a, "council_admin", email="admin@derbyshire.example", mfa=False)
     sign_in(page, axe, "admin@derbyshire.example")
-    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    expect(page.get_by_role("heading", name="Activate authenticator app")).to_be_visible()
     axe(page)
     page.goto("/derbyshire/admin/people/")
-    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    expect(page.get_by_role("heading", name="Activate authenticator app")).to_be_visible()
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label(re.compile("Authenticator code", re.I)).fill(current_code(secret))
     page.get_by_role("button", name="Activate").click()
