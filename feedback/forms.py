@@ -80,6 +80,18 @@ class EasyReadFeedbackForm(PublicFeedbackForm):
         f["name"].label = _("Your name. You do not have to tell us.")
         f["contact"].label = _("Your phone number or email. You do not have to tell us.")
         f["contact"].help_text = _("Only if you want us to talk to you.")
+        # Errors in the same plain words as the questions.
+        choose = _("Please choose one answer.")
+        for name in ("given_by", "experience", "listened_to"):
+            f[name].error_messages["invalid_choice"] = choose
+        f["feedback"].error_messages.update(
+            {
+                "required": _("Please tell us what happened."),
+                "max_length": _("This is too long. Please use fewer words."),
+            }
+        )
+        f["name"].error_messages["max_length"] = _("Your name is too long. Please make it shorter.")
+        f["contact"].error_messages["max_length"] = _("This is too long. Please check your phone number or email.")
 
 
 class ComplaintForm(forms.Form):

@@ -126,7 +126,12 @@ class PublicFeedback(CouncilOwned):
         ordering = ["-submitted_at"]
 
     def __str__(self) -> str:
-        return f"Feedback {self.pk} to {self.council}"
+        return f"Feedback {self.reference} to {self.council}"
+
+    @property
+    def reference(self) -> str:
+        """What the person quotes if they call about their feedback; the quality team finds it by it."""
+        return f"FB-{self.pk:06d}"
 
     @property
     def anonymous(self) -> bool:

@@ -45,6 +45,10 @@ def _review(request: CouncilRequest, review_pk: int):
     return review
 
 
+# The reference of the feedback this visitor just sent, shown on the thank-you page.
+THANKS_REFERENCE = "feedback-reference"
+
+
 @public
 def public_form(request: CouncilRequest, council_slug: str, token: str = "", easy_read: bool = False) -> HttpResponse:
     council = request.council
@@ -62,12 +66,13 @@ def public_form(request: CouncilRequest, council_slug: str, token: str = "", eas
                     k: form.cleaned_data[k].strip()
                     for k in ["given_by", "experience", "listened_to", "feedback", "name", "contact"]
                 }
-                services.public_feedback_submit(
+                submission = services.public_feedback_submit(
                     council=council,
                     token=token if link_state == "ok" else "",
                     form_kind=PublicFeedback.Form.EASY_READ if easy_read else PublicFeedback.Form.STANDARD,
                     **data,
                 )
+                request.session[THANKS_REFERENCE] = submission.reference
             return redirect(
                 "feedback:public_thanks" if not easy_read else "feedback:public_thanks_easy", council_slug=council_slug
             )
@@ -87,7 +92,8 @@ def public_form(request: CouncilRequest, council_slug: str, token: str = "", eas
 
 @public
 def public_thanks(request: CouncilRequest, council_slug: str, easy_read: bool = False) -> HttpResponse:
-    return render(request, "feedback/public_thanks.html", {"easy_read": easy_read})
+    reference = request.session.get(THANKS_REFERENCE, "")
+    return render(request, "feedback/public_thanks.html", {"easy_read": easy_read, "reference": reference})
 
 
 @public

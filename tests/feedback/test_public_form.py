@@ -128,3 +128,34 @@ def test_the_short_link_and_qr_code_lead_to_the_form(client, world):
     assert client.get(f"/f/derbyshire/{link.token}/").url == form_url(
         world.council, "feedback:public_form_token", token=link.token
     )
+
+
+@pytest.mark.parametrize("name", ["feedback:public_form", "feedback:public_form_easy", "feedback:public_thanks"])
+def test_public_pages_show_the_council_and_no_way_into_the_staff_service(client, council_a, make_member, name):
+    # Even a member of staff, signed in, sees the public's page as the public does.
+    client.force_login(make_member(council_a, "service_manager"))
+    page = client.get(form_url(council_a, name)).content.decode()
+    header = page.split('<header class="qa-header"')[1].split("</section>")[0]
+    assert council_a.name in header and "Give feedback about adult social care" in header
+    assert "<a " not in header  # the council's name is not a link to the staff home page
+    for staff_link in ["/accounts/login/", "/accounts/logout/", "/accounts/2fa/", f"/{council_a.slug}/reviews/"]:
+        assert staff_link not in page
+    assert "QA Portal" not in page
+
+
+def test_the_thank_you_page_gives_a_reference_the_quality_team_can_find(client, council_a, make_member):
+    page = client.post(form_url(council_a), GOOD, follow=True).content.decode()
+    item = PublicFeedback.objects.get()
+    assert item.reference == f"FB-{item.pk:06d}"
+    assert f"Your reference is<br><strong>{item.reference}</strong>" in page
+    client.force_login(activate_totp(make_member(council_a, "quality_team")))
+    detail = client.get(reverse("feedback:inbox_item", kwargs={"council_slug": council_a.slug, "item_pk": item.pk}))
+    assert f"Feedback {item.reference}" in detail.content.decode()
+
+
+def test_the_easy_read_form_says_what_went_wrong_in_easy_words(client, council_a):
+    url = form_url(council_a, "feedback:public_form_easy")
+    page = client.post(url, {**GOOD, "feedback": "", "experience": "nonsense"}).content.decode()
+    assert "Please tell us what happened." in page and "Please choose one answer." in page
+    assert "Tell us about your experience" not in page.split("govuk-error-summary")[1][:1500]
+    assert not PublicFeedback.objects.exists()
