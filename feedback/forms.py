@@ -59,6 +59,15 @@ class PublicFeedbackForm(HoneypotMixin):
 class EasyReadFeedbackForm(PublicFeedbackForm):
     """The same questions in plain words, one idea at a time."""
 
+    PICTURES = {
+        "given_by": ("who", _("A picture of a person.")),
+        "experience": ("good", _("A picture of a smiling face.")),
+        "listened_to": ("listen", _("A picture of an ear listening.")),
+        "feedback": ("write", _("A picture of a pen writing on paper.")),
+        "name": ("name", _("A picture of a name badge.")),
+        "contact": ("phone", _("A picture of a phone.")),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         f = self.fields
@@ -80,6 +89,11 @@ class EasyReadFeedbackForm(PublicFeedbackForm):
         f["name"].label = _("Your name. You do not have to tell us.")
         f["contact"].label = _("Your phone number or email. You do not have to tell us.")
         f["contact"].help_text = _("Only if you want us to talk to you.")
+        # A simple picture beside each question (our own drawings: Photosymbols are not available
+        # offline), with words for anyone who cannot see it.
+        for name, (picture, alt) in self.PICTURES.items():
+            f[name].picture = f"img/easy-read/{picture}.svg"
+            f[name].picture_alt = alt
         # Errors in the same plain words as the questions.
         choose = _("Please choose one answer.")
         for name in ("given_by", "experience", "listened_to"):

@@ -1,6 +1,10 @@
 """The public feedback form: no account, anonymous by default, protected without puzzles."""
 
+import re
+
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -159,3 +163,12 @@ def test_the_easy_read_form_says_what_went_wrong_in_easy_words(client, council_a
     assert "Please tell us what happened." in page and "Please choose one answer." in page
     assert "Tell us about your experience" not in page.split("govuk-error-summary")[1][:1500]
     assert not PublicFeedback.objects.exists()
+
+
+def test_each_easy_read_question_has_a_simple_picture_with_words_for_it(client, council_a):
+    page = client.get(form_url(council_a, "feedback:public_form_easy")).content.decode()
+    pictures = re.findall(r'<img class="qa-easy-read__picture" src="([^"]+)" alt="([^"]+)"', page)
+    assert len(pictures) == 6 and all(alt.startswith("A picture of") for _src, alt in pictures)
+    for src, _alt in pictures:
+        # Our own drawings, among our static files: nothing is fetched from elsewhere.
+        assert finders.find(src.removeprefix(settings.STATIC_URL)), src
