@@ -151,3 +151,32 @@ def review_pdf_document(*, review: Review, pk: int) -> Document | None:
     return Document.objects.filter(
         council=review.council, pk=pk, kind="review-pdf", params__review_id=review.pk
     ).first()
+
+
+def last_return(review: Review) -> ReviewEvent | None:
+    """The latest time the review was returned, from the events already prefetched with it."""
+    returns = [e for e in review.events.all() if e.action == ReviewEvent.Action.RETURN]
+    return returns[-1] if returns else None
+
+
+def changes_since_return(review: Review) -> list:
+    """Every answer changed after the review was last returned: what the group manager asked for, and
+    what the reviewer did about it, side by side on the authorise page."""
+    returned = last_return(review)
+    if returned is None:
+        return []
+    return list(review.changes.filter(at__gte=returned.at).select_related("by").order_by("at", "pk"))
+
+
+def return_being_answered(review: Review) -> ReviewEvent | None:
+    """The return the reviewer is working on: returned and not yet submitted again. Its comment stays
+    on every section until then (saving a section moves the review back to "in progress")."""
+    if not review.is_open:
+        return None
+    returned = last_return(review)
+    if returned is None:
+        return None
+    resubmitted = any(
+        e.action == ReviewEvent.Action.SUBMIT and (e.at, e.pk) > (returned.at, returned.pk) for e in review.events.all()
+    )
+    return None if resubmitted else returned

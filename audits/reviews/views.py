@@ -169,6 +169,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             "section_version": version,
             "notice": notice,
             "conflict": conflict,
+            "returned": selectors.return_being_answered(review),
             "state": state,
             "next_section": _next_section(review, kind),
             "back_to_check": request.GET.get("next") == "check" or request.POST.get("next") == "check",
@@ -410,6 +411,8 @@ def authorise(request: CouncilRequest, council_slug: str, review_pk: int) -> Htt
             "review": review,
             "form": form,
             "limited": False,
+            "returned": selectors.last_return(review),
+            "changes_since_return": selectors.changes_since_return(review),
             **_review_context(review, request.user),
         },
     )
