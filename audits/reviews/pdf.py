@@ -29,6 +29,7 @@ def review_pdf_bytes(review: Review) -> bytes:
             "ratings": {r.standard_id: r for r in review.ratings.all()},
             "answers": {a.criterion_id: a for a in review.answers.all()},
             "texts": {t.kind: t.text for t in review.texts.all()},
+            "events": review.events.select_related("by").order_by("at", "pk"),
         },
     )
     return html_to_pdf(html)

@@ -126,3 +126,20 @@ def test_wording_is_the_councils_own(load_council_catalogue):
     assert criteria_of(lincolnshire, "qpa-audit")[0].text.startswith(
         "The person should always be given the opportunity to be seen on their own"
     )
+
+
+@pytest.mark.parametrize("slug", ["derbyshire", "somerset", "lincolnshire", "coventry"])
+def test_every_form_asks_for_the_overall_judgement_after_the_criteria_it_summarises(load_council_catalogue, slug):
+    """Somerset's and Lincolnshire's audits rate each criterion, then the standard as a whole: the
+    overall rating sums up the answers, so it comes after them; the summary is the last thing the
+    reviewer writes, and only the group manager's authorisation follows it."""
+    council = load_council_catalogue(slug)
+    for version in TemplateVersion.objects.filter(council=council, status="published"):
+        kinds = list(version.sections.values_list("kind", flat=True))
+        if "ratings" in kinds and "questions" in kinds:
+            assert kinds.index("questions") < kinds.index("ratings"), (version, kinds)
+        ending = [k for k in kinds if k != "authorisation"]
+        if "summary" in kinds:
+            assert ending[-1] == "summary", (version, kinds)
+        if "authorisation" in kinds:
+            assert kinds[-1] == "authorisation", (version, kinds)
