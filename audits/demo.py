@@ -15,7 +15,8 @@ from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role, TeamKind
 from standards.selectors import current_versions
 
-from .models import Case, Review
+from .models import Case, ExpectedReview, Review
+from .programme.services import expected_allocate
 from .reviews import services
 from .reviews.selectors import review_in_council
 from .sections import sections_of
@@ -144,13 +145,21 @@ def load_reviews(council: Council) -> int:
         )
         cases = list(Case.objects.filter(council=council, team_id__in=managed).order_by("pin")[:6])
         versions = [v for v in current_versions(council=council) if Role.SERVICE_MANAGER in v.completed_by_roles]
-        plan = ["allocated", "in_progress", "submitted", "returned", "authorised"]
+        # The month's programme work for the reviewer first (oldest due first, furthest on), then
+        # additional reviews, so compliance shows programme work completed and authorised.
+        plan = ["authorised", "submitted", "returned", "in_progress", "allocated"]
+        expectations = list(
+            ExpectedReview.objects.filter(council=council, person=reviewer, review__isnull=True)
+            .select_related("template")
+            .order_by("due_date", "number")
+        )
         for i, (case, step) in enumerate(zip(cases, plan, strict=False)):
-            version = versions[i % len(versions)]
-            kind = "mandatory" if "mandatory" in version.review_kinds else version.review_kinds[0]
-            review = services.review_allocate(
-                council=council, template=version.template, case=case, reviewer=reviewer, by=manager, kind=kind
-            )
+            if i < len(expectations):
+                review = expected_allocate(expected=expectations[i], case=case, by=manager)
+                version = review.template_version
+            else:
+                version = versions[i % len(versions)]
+                review = _allocate(council, version, case=case, reviewer=reviewer, by=manager)
             if step == "allocated":
                 continue
             _fill(review, reviewer, leave_out=frozenset({"summary"} if step == "in_progress" else ()))
@@ -169,6 +178,22 @@ def load_reviews(council: Council) -> int:
                 services.review_authorise(review=review, by=manager, comments="A thorough review. Thank you.")
         _review_of_the_practitioners_case(council, manager=manager, own_team=own_team, version=versions[0])
         return Review.objects.filter(council=council).count()
+
+
+def _allocate(council: Council, version, *, case: Case, reviewer: User, by: User) -> Review:
+    """Programme work where the programme expects it of the reviewer (so compliance counts it against
+    the expectation, as a real month would); an additional review otherwise."""
+    expected = (
+        ExpectedReview.objects.filter(council=council, person=reviewer, template=version.template, review__isnull=True)
+        .order_by("-period", "number")
+        .first()
+    )
+    if expected is not None:
+        return expected_allocate(expected=expected, case=case, by=by)
+    kind = "additional" if "additional" in version.review_kinds else version.review_kinds[0]
+    return services.review_allocate(
+        council=council, template=version.template, case=case, reviewer=reviewer, by=by, kind=kind
+    )
 
 
 def _review_of_the_practitioners_case(council: Council, *, manager: User, own_team, version) -> None:
@@ -192,10 +217,7 @@ def _review_of_the_practitioners_case(council: Council, *, manager: User, own_te
     )
     if case is None or peer is None:
         return
-    kind = "mandatory" if "mandatory" in version.review_kinds else version.review_kinds[0]
-    review = services.review_allocate(
-        council=council, template=version.template, case=case, reviewer=peer.user, by=manager, kind=kind
-    )
+    review = _allocate(council, version, case=case, reviewer=peer.user, by=manager)
     _fill(review, peer.user)
     review = services.review_submit(review=_reload(review), by=peer.user)
     if version.requires_authorisation:

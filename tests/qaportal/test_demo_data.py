@@ -54,3 +54,24 @@ def test_every_demo_login_signs_in_to_its_own_home_page(demo_data, client):
             home = client.get("/", follow=True)
             assert home.request["PATH_INFO"] == f"/{spec.slug}/", email
             assert str(role.label) in home.content.decode(), email
+
+
+def test_the_demo_reviews_are_programme_work_and_compliance_counts_them(demo_data):
+    """The demo service manager's reviews fill what this month's programme expects of them, so the
+    compliance page and the leaders' home pages show the work done on first run."""
+    from django.utils import timezone
+
+    from audits.models import Review
+    from qaportal.models import User
+    from reporting.selectors import compliance
+
+    derbyshire = Council.objects.get(slug="derbyshire")
+    reviewer = User.objects.get(email=demo.demo_login_email("derbyshire", "service_manager"))
+    from audits.models import ExpectedReview
+
+    reviews = Review.objects.filter(council=derbyshire, reviewer=reviewer).exclude(kind="self")
+    expected = ExpectedReview.objects.filter(council=derbyshire, person=reviewer).count()
+    assert expected, "the programme expects nothing of the demo service manager"
+    assert reviews.filter(expected__isnull=False).count() == min(expected, reviews.count())
+    (council_wide,) = compliance(council=derbyshire, period=timezone.localdate(), by="council")
+    assert council_wide["completed"] >= 2 and council_wide["authorised"] >= 1
