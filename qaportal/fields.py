@@ -121,11 +121,32 @@ def _validate_text(value: str) -> None:
         raise forms.ValidationError(problem, code="control")
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """Choose a person of the council, each named with their role and team ("Jo Reid – Service
-    manager, Erewash Long Term Team"), as one list that the accessible autocomplete enhances."""
+class PersonSelect(forms.Select):
+    """The one way a person is chosen anywhere: a list the accessible autocomplete enhances
+    (static/js/person_picker.mjs); without JavaScript it stays a plain list."""
 
-    widget = forms.Select(attrs={"data-person-picker": ""})
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-person-picker": "", **(attrs or {})}, choices)
+
+
+def person_label(person: User, roles: Iterable[str] = ()) -> str:
+    """A person as every picker names them: "Jo Reid – Service manager, Erewash Long Term Team".
+    Reads the memberships `people_to_choose` prefetched; preferring one holding any of `roles`."""
+    wanted = set(roles)
+    held = list(getattr(person, "council_memberships", []))
+    memberships = [m for m in held if not wanted or m.role in wanted] or held
+    if not memberships:
+        return str(person)
+    m = memberships[0]
+    where = f", {m.team.name}" if m.team_id else ""
+    return f"{person} – {m.get_role_display()}{where}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Choose a person of the council, each named with their role and team, as one list that the
+    accessible autocomplete enhances."""
+
+    widget = PersonSelect
 
     def __init__(self, queryset, *, council: Council, roles: Iterable[str] | None = None, **kwargs):
         self.council, self.roles = council, set(roles or [])
@@ -133,14 +154,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, obj) -> str:
-        memberships = [
-            m for m in getattr(obj, "council_memberships", []) if not self.roles or m.role in self.roles
-        ] or list(getattr(obj, "council_memberships", []))
-        if not memberships:
-            return str(obj)
-        m = memberships[0]
-        where = f", {m.team.name}" if m.team_id else ""
-        return f"{obj} – {m.get_role_display()}{where}"
+        return person_label(obj, self.roles)
 
 
 def people_to_choose(*, council: Council, roles: Iterable[str], exclude: Iterable[int] = ()) -> QuerySet[User]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qaportal.calendar import parse_month
+from qaportal.fields import PersonSelect, person_label
 from qaportal.models import User
 from qaportal.roles import Role, TeamKind
 from standards.models import ReviewKind, ReviewTemplate
@@ -24,7 +25,9 @@ class AllocationForm(forms.Form):
     for the whole page at once, so no query per row); the service checks again when it is sent."""
 
     case = forms.ChoiceField(label=gettext_lazy("Case"), widget=forms.RadioSelect)
-    delegate = forms.ChoiceField(label=gettext_lazy("Delegate to a senior practitioner"), required=False)
+    delegate = forms.ChoiceField(
+        label=gettext_lazy("Delegate to a senior practitioner"), required=False, widget=PersonSelect
+    )
 
     def __init__(self, *args, cases: dict[str, Case], seniors: dict[str, User], reviewer: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +38,7 @@ class AllocationForm(forms.Form):
         case_field.error_messages["required"] = _("Choose the case %(who)s will review") % {"who": reviewer}
         delegate_field = cast(forms.ChoiceField, self.fields["delegate"])
         delegate_field.choices = [("", _("No delegation: they complete it"))] + [
-            (pk, str(u)) for pk, u in seniors.items()
+            (pk, person_label(u)) for pk, u in seniors.items()
         ]
 
     def clean_case(self) -> Case:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from qaportal.calendar import first_working_day, month_start
+from qaportal.fields import people_to_choose
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
 from qaportal.selectors import teams_over
@@ -157,11 +158,7 @@ def allocation_choices(
 ) -> dict[int, AllocationChoice]:
     """The peer, role and look-back rules applied to every (reviewer, case) pair of the page at once,
     in a fixed number of queries per form used this month."""
-    seniors = list(
-        User.objects.filter(
-            memberships__council=council, memberships__role=Role.SENIOR_PRACTITIONER, is_active=True
-        ).distinct()
-    )
+    seniors = list(people_to_choose(council=council, roles=[Role.SENIOR_PRACTITIONER]))
     choices: dict[int, AllocationChoice] = {}
     by_template: dict[int, list[ExpectedReview]] = {}
     for row in expected:

@@ -7,15 +7,19 @@ if (autocomplete) {
     const optionFor = (text) => [...select.options].find((option) => option.text === text);
     autocomplete.enhanceSelectElement({
       selectElement: select,
-      defaultValue: "",
+      // A person already chosen (a page shown again, or a delegate being changed) stays in the box.
+      defaultValue: select.value ? select.options[select.selectedIndex].text : "",
       showAllValues: true,
       // An optional choice keeps its "nobody" option, so it can be chosen again.
       preserveNullOptions: optional,
       dropdownArrow: () => "",
       tNoResults: () => "No one matches: try part of a name, a role or a team",
-      // Emptying the box empties the choice, rather than silently keeping the last person.
+      // Confirming (or leaving the box) chooses the person whose name is in the box; an empty box,
+      // or words that name nobody, empty the choice rather than silently keeping the last person.
+      // On leaving the box the autocomplete confirms with no option, so read what the box says.
       onConfirm: (text) => {
-        const option = text ? optionFor(text) : select.options[0];
+        const box = document.getElementById(select.id.replace(/-select$/, ""));
+        const option = optionFor(text ?? box?.value ?? "") ?? select.options[0];
         if (option) option.selected = true;
       },
     });

@@ -3,6 +3,7 @@ and digests go once; compliance adds up."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -14,7 +15,7 @@ from django.utils import timezone
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun, Review, SampleCase
 from audits.programme import services as programme
 from audits.programme.notifications import notify_mi_team, send_council_digests, send_council_reminders
-from qaportal.models import Council, Notification, User
+from qaportal.models import Council, Membership, Notification, User
 from reporting.selectors import compliance
 
 NOVEMBER = dt.date(2026, 11, 1)
@@ -63,6 +64,27 @@ def test_the_group_manager_allocates_one_sample_case_to_each_service_manager(
     target.refresh_from_db()
     assert target.review.case == case and target.review.reviewer == target.person
     assert target.review.kind == "mandatory" and target.review.due_date == dt.date(2026, 11, 30)
+
+
+def test_delegating_from_the_sample_page_uses_the_one_person_picker(client, derbyshire):
+    """A PSR may be delegated to a senior practitioner: they are offered with the same picker as every
+    other list of people, each named with their role and team."""
+    december = dt.date(2026, 12, 1)
+    programme.run_month(council=derbyshire, period=december)
+    target = ExpectedReview.objects.filter(
+        council=derbyshire,
+        period=december,
+        template__key="psr",
+        team__memberships__user=gm(derbyshire),
+        team__memberships__role="group_manager",
+    ).first()
+    assert target is not None, "December's programme asks this group manager's teams for no PSR"
+    client.force_login(gm(derbyshire))
+    page = client.get(url("allocation", derbyshire) + "?month=2026-12").content.decode()
+    (delegate_list,) = re.findall(rf'<select[^>]*name="e{target.pk}-delegate"[^>]*>', page)
+    assert "data-person-picker" in delegate_list
+    senior = Membership.objects.filter(council=derbyshire, role="senior_practitioner").select_related("team").first()
+    assert f"{senior.user} – Senior practitioner, {senior.team.name}" in page
 
 
 def test_allocating_a_case_from_the_reviewers_own_team_is_refused_with_the_reason(client, derbyshire):

@@ -41,6 +41,42 @@ def test_group_manager_allocates_from_the_sample(page, axe, demo_data):
     assert ExpectedReview.objects.filter(
         council=demo_data, review__isnull=False, period=timezone.localdate().replace(day=1)
     ).exists()
+    # The sample page's delegate lists (where the form may be delegated) are the same person picker
+    # as everywhere else, each enhanced to an autocomplete.
+    assert page.locator("select[data-person-picker]").count() == page.locator("input[role=combobox]").count()
+
+
+def test_one_off_allocation_finds_the_reviewer_by_typing_part_of_their_team(page, axe, demo_data):
+    """Person pickers everywhere: type part of a name, role or team; each person is named with their
+    role and team; without JavaScript the same list is a plain select."""
+    from audits.models import Case
+    from qaportal.models import Membership, User
+
+    manager = User.objects.get(email="group.manager@derbyshire.example")
+    managed = Membership.objects.filter(council=demo_data, user=manager, role="group_manager").values("team_id")
+    case = Case.objects.filter(council=demo_data, team_id__in=managed).exclude(reviews__isnull=False).first()
+    peer = (
+        Membership.objects.filter(council=demo_data, role="service_manager")
+        .exclude(team=case.team)
+        .select_related("user", "team")
+        .order_by("pk")
+        .first()
+    )
+    sign_in(page, axe, manager.email, demo.DEMO_PASSWORD)
+    page.goto("/derbyshire/reviews/allocate/")
+    page.get_by_label("Practice Standard Review (PSR)", exact=True).check()
+    page.get_by_label("PIN").fill(case.pin)
+    picker = page.get_by_role("combobox", name="Who will do the review?")
+    picker.fill(peer.team.name.split()[0])
+    option = page.get_by_role("option", name=f"{peer.user} – Service manager, {peer.team.name}")
+    expect(option).to_be_visible()
+    axe(page)
+    option.click()
+    page.get_by_role("button", name="Allocate").click()
+    page.wait_for_load_state()
+    assert not page.locator(".govuk-error-summary").count(), page.locator(".govuk-error-summary").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Practice Standard Review")
+    assert case.reviews.get().reviewer == peer.user
 
 
 def test_quality_team_reads_compliance_and_uploads_a_sample(page, axe, demo_data):
