@@ -381,14 +381,16 @@ def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member)
     council = load_council_catalogue("somerset", "Somerset Council")
 
     def answer(page):
-        page.goto(f"/somerset/reviews/{review_of(council).pk}/sections/ratings/")
+        # Each criterion first, then the standard as a whole: the overall rating sums them up.
+        page.goto(f"/somerset/reviews/{review_of(council).pk}/sections/questions/")
         axe(page)
-        page.get_by_label("Met", exact=True).first.check()
-        page.get_by_label("Evidence for this rating").fill("Seen alone, views recorded in her words.")
-        page.get_by_role("button", name="Save and continue").click()
-        axe(page)  # the questions page
         for radio_group in page.get_by_role("group").filter(has=page.get_by_label("Partly met")).all():
             radio_group.get_by_label("Met", exact=True).check()
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page).to_have_url(re.compile("/sections/ratings/"))
+        axe(page)  # the overall rating page
+        page.get_by_label("Met", exact=True).first.check()
+        page.get_by_label("Evidence for this rating").fill("Seen alone, views recorded in her words.")
         page.get_by_role("button", name="Save and continue").click()
 
     review, reviewer, manager = _question_journey(page, axe, council, "standard-1", make_member, answer, True)
