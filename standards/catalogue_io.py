@@ -29,6 +29,7 @@ from .models import (
     Completion,
     Criterion,
     Framework,
+    Independence,
     RatingScale,
     ReviewKind,
     ReviewTemplate,
@@ -210,6 +211,8 @@ def normalise_template(t: dict) -> dict:
         "delegable_to_roles": list(t.get("delegable_to_roles") or []),
         "requires_authorisation": bool(t.get("requires_authorisation", True)),
         "review_kinds": list(t.get("review_kinds") or [ReviewKind.MANDATORY, ReviewKind.ADDITIONAL]),
+        "independence": t.get("independence", Independence.PEER),
+        "lookback_group": _text(t.get("lookback_group")),
         "sections": [
             {"kind": s.get("kind"), "required": bool(s.get("required", True)), "guidance": _text(s.get("guidance"))}
             for s in (t.get("sections") or [])
@@ -276,6 +279,8 @@ def validate_template(t: dict, *, frameworks: set[str], scales: set[str]) -> lis
                 err(f'"{role}" in {list_name} is not a role')
     if not t["completed_by_roles"]:
         err("say which roles may complete it (completed_by_roles)")
+    if t["independence"] not in Independence.values:
+        err(f'independence "{t["independence"]}" is not one of {", ".join(Independence.values)}')
     for kind in t["review_kinds"]:
         if kind not in ReviewKind.values:
             err(f'review kind "{kind}" is not one of {", ".join(ReviewKind.values)}')
@@ -498,6 +503,8 @@ def create_version(
         delegable_to_roles=content["delegable_to_roles"],
         requires_authorisation=content["requires_authorisation"],
         review_kinds=content["review_kinds"],
+        independence=content["independence"],
+        lookback_group=content["lookback_group"],
         created_by=by,
     )
     TemplateSection.objects.bulk_create(
@@ -553,6 +560,8 @@ def export_version(version: TemplateVersion) -> dict:
         "delegable_to_roles": version.delegable_to_roles,
         "requires_authorisation": version.requires_authorisation,
         "review_kinds": version.review_kinds,
+        "independence": version.independence,
+        **({"lookback_group": version.lookback_group} if version.lookback_group else {}),
         "sections": [
             {"kind": s.kind, "required": s.required, **({"guidance": s.guidance} if s.guidance else {})}
             for s in version.sections.all()

@@ -14,6 +14,7 @@ from .models import (
     AnsweredBy,
     AnswerKind,
     Completion,
+    Independence,
     RatingScale,
     ReviewKind,
     SectionKind,
@@ -98,6 +99,18 @@ class VersionSettingsForm(forms.Form):
     review_kinds = forms.MultipleChoiceField(
         label=_("Kinds of review that may use it"), choices=ReviewKind.choices, widget=forms.CheckboxSelectMultiple
     )
+    independence = forms.ChoiceField(
+        label=_("Who may review a case"), choices=Independence.choices, widget=forms.RadioSelect
+    )
+    lookback_group = forms.SlugField(
+        label=_("Look-back group"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Forms with the same look-back group share the look-back, for example psr-spsr. "
+            "Leave empty for no look-back."
+        ),
+    )
 
     def __init__(self, *args, version: TemplateVersion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +140,8 @@ class VersionSettingsForm(forms.Form):
             "delegable_to_roles": version.delegable_to_roles,
             "requires_authorisation": version.requires_authorisation,
             "review_kinds": version.review_kinds,
+            "independence": version.independence,
+            "lookback_group": version.lookback_group,
         }
 
     def section_fields(self):

@@ -34,6 +34,14 @@ class SectionKind(models.TextChoices):
     AUTHORISATION = "authorisation", _("Authorisation")
 
 
+class Independence(models.TextChoices):
+    """Who may review whose work, as each council's document says (checked whenever a review is made)."""
+
+    PEER = "peer", _("A peer: not the case's worker or manager, and not in the team that owns it")
+    WITHIN_SERVICE = "within_service", _("Within the service: anyone but the case's worker")
+    ENCOURAGED = "encouraged", _("Another team is encouraged, not required: a warning, never a refusal")
+
+
 class Completion(models.TextChoices):
     SINGLE = "single", _("One reviewer")
     JOINT = "joint", _("Reviewer with the worker (joint)")
@@ -135,6 +143,15 @@ class TemplateVersion(CouncilOwned):
     delegable_to_roles = models.JSONField(default=list, blank=True)
     requires_authorisation = models.BooleanField(default=True)
     review_kinds = models.JSONField(default=list)
+    independence = models.CharField(max_length=16, choices=Independence.choices, default=Independence.PEER)
+    lookback_group = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Forms sharing this name share the look-back: a case with one of them completed within the "
+            "council's look-back period is not given another. Empty: no look-back for this form."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

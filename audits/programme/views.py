@@ -15,6 +15,7 @@ from qaportal.calendar import add_months, parse_month
 from qaportal.http import CouncilRequest
 
 from ..models import AuditProgramme, ExpectedReview, ProgrammeRule, ProgrammeRun
+from ..reviews.rules import new_review_warnings
 from . import permissions, selectors, services
 from .forms import AllocationForm, RequestStartForm, RuleForm, SampleUploadForm, TimetableForm
 
@@ -133,6 +134,10 @@ def request_start(request: CouncilRequest, council_slug: str, expected_pk: int) 
         except ValidationError as exc:
             form.add_error("case" if "case" in form.fields and form.cleaned_data.get("case") != "other" else "pin", exc)
         else:
+            for warning in new_review_warnings(
+                case=review.case, version=review.template_version, reviewer=request.user, kind=review.kind
+            ):
+                messages.warning(request, warning)
             return redirect("audits:review", council_slug=council_slug, review_pk=review.pk)
     return render(request, "audits/programme/request_start.html", {"expected": expected, "form": form})
 

@@ -12,25 +12,42 @@ from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
-from standards.models import ReviewKind, TemplateVersion
+from standards.models import Independence, ReviewKind, TemplateVersion
 
 from ..models import Case, Review
+from ..models.reviews import COMPLETED_STATUSES, OPEN_STATUSES
 
 PEER_KINDS = {ReviewKind.MANDATORY, ReviewKind.PEER}
+# Somerset's framework has one audit methodology for managers and advanced practitioners and another
+# for practitioners; only the practitioners' peer audits carry the "another team" encouragement.
+AUDITING_MANAGER_ROLES = {
+    Role.DIRECTOR,
+    Role.STRATEGIC_MANAGER,
+    Role.GROUP_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.ADVANCED_PRACTITIONER,
+}
 
 
 def reviews_within_lookback(*, council: Council, today: dt.date | None = None):
-    """Reviews (not cancelled) started inside the council's look-back window: such a case cannot
-    have another mandatory review of the same type."""
+    """Reviews completed (submitted or authorised) inside the council's look-back window, of forms
+    that have a look-back group: such a case is not given another mandatory review of that group.
+    Derbyshire's guidance: "if a PSR/SPSR has already been completed within the last 12 months,
+    another PIN must be allocated"."""
     today = today or timezone.localdate()
     since = today - relativedelta(months=council.lookback_months)
-    return Review.objects.filter(council=council, created_at__date__gt=since).exclude(status=Review.Status.CANCELLED)
+    return (
+        Review.objects.filter(council=council, submitted_at__date__gt=since)
+        .completed()
+        .exclude(template_version__lookback_group="")
+    )
 
 
 class NewReviewRules:
@@ -59,12 +76,23 @@ class NewReviewRules:
             self.roles[user_id].add(role)
             if team_id and role != Role.GROUP_MANAGER:  # a group manager is over teams, not in them
                 self.teams[user_id].add(team_id)
+        # The latest review that stops another: an open one of this form (a case has one mandatory
+        # review of a form at a time), or one completed in the look-back window of the form's group.
         self.previous: dict[int, Review] = {}
         if kind == ReviewKind.MANDATORY and cases:
+            case_ids = [c.pk for c in cases]
+            blocking = Q(
+                template_version__template_id=version.template_id, kind=ReviewKind.MANDATORY, status__in=OPEN_STATUSES
+            )
+            if version.lookback_group:
+                recent = reviews_within_lookback(council=council, today=today).filter(
+                    template_version__lookback_group=version.lookback_group
+                )
+                blocking |= Q(pk__in=recent.values("pk"))
             for review in (
-                reviews_within_lookback(council=council, today=today)
-                .filter(case__in=[c.pk for c in cases], template_version__template_id=version.template_id)
-                .select_related("reviewer")
+                Review.objects.filter(council=council, case__in=case_ids)
+                .filter(blocking)
+                .select_related("reviewer", "template_version__template")
                 .order_by("created_at")
             ):
                 self.previous[review.case_id] = review  # the latest wins
@@ -91,30 +119,69 @@ class NewReviewRules:
             problems += self.independence_problems(reviewer, case)
         previous = self.previous.get(case.pk)
         if previous is not None:
-            problems.append(
-                _(
-                    "PIN %(pin)s already had a %(t)s on %(date)s by %(who)s (%(status)s). A case can have one "
-                    "mandatory %(t)s in %(months)s months: choose another case."
-                )
-                % {
-                    "pin": case.pin,
-                    "t": template,
-                    "date": date_format(timezone.localtime(previous.created_at).date(), "j F Y"),
-                    "who": previous.reviewer,
-                    "status": previous.get_status_display().lower(),
-                    "months": self.council.lookback_months,
-                }
-            )
+            problems.append(self._previous_problem(case, previous))
         return problems
 
+    def _previous_problem(self, case: Case, previous: Review) -> str:
+        if previous.status in COMPLETED_STATUSES:
+            return _(
+                "PIN %(pin)s already had a %(t)s completed on %(date)s by %(who)s. A case has one of these "
+                "reviews in %(months)s months: choose another case."
+            ) % {
+                "pin": case.pin,
+                "t": previous.template_version.template,
+                "date": date_format(timezone.localtime(previous.submitted_at).date(), "j F Y"),
+                "who": previous.reviewer,
+                "months": self.council.lookback_months,
+            }
+        return _(
+            "PIN %(pin)s already had a %(t)s on %(date)s by %(who)s (%(status)s), still open: a case has "
+            "one mandatory %(t)s at a time. Choose another case."
+        ) % {
+            "pin": case.pin,
+            "t": self.version.template,
+            "date": date_format(timezone.localtime(previous.created_at).date(), "j F Y"),
+            "who": previous.reviewer,
+            "status": previous.get_status_display().lower(),
+        }
+
+    def warnings(self, reviewer: User, case: Case) -> list[str]:
+        """What the council asks people to think about, without refusing: Somerset encourages peer
+        audits of another team's work (practice quality framework, audit methodology 3)."""
+        if self.kind != ReviewKind.PEER or self.version.independence != Independence.ENCOURAGED:
+            return []
+        if self.roles[reviewer.pk] & AUDITING_MANAGER_ROLES:
+            return []  # managers' and advanced practitioners' audits follow their own methodology
+        if case.team_id in self.teams[reviewer.pk]:
+            return [
+                _(
+                    "%(person)s works in %(team)s, the team that owns PIN %(pin)s. Peer audits of a worker in a "
+                    "similar role in a different team are encouraged."
+                )
+                % {"person": reviewer, "team": case.team, "pin": case.pin}
+            ]
+        return []
+
     def independence_problems(self, person: User, case: Case) -> list[str]:
-        """A peer review is by someone independent of the work: not its worker or manager, nor in its team."""
-        if person.pk in {case.responsible_manager_id, case.responsible_worker_id}:
+        """Whether `person` is independent enough of the work, by the form's own rule: a peer (not its
+        worker or manager, nor in its team); within the service (anyone but the case's worker: AMHP
+        PSRs are "completed via the AMHP service"); or only encouraged (never refused)."""
+        rule = self.version.independence
+        if rule == Independence.ENCOURAGED:
+            if self.kind == ReviewKind.PEER and person.pk == case.responsible_worker_id:
+                return [
+                    _("PIN %(pin)s is %(person)s's own case: auditing it is a self-audit, not a peer audit.")
+                    % {"person": person, "pin": case.pin}
+                ]
+            return []
+        if person.pk == case.responsible_worker_id or (
+            rule == Independence.PEER and person.pk == case.responsible_manager_id
+        ):
             return [
                 _("%(person)s is responsible for the work on PIN %(pin)s, so cannot review it: reviews are by a peer.")
                 % {"person": person, "pin": case.pin}
             ]
-        if case.team_id in self.teams[person.pk]:
+        if rule == Independence.PEER and case.team_id in self.teams[person.pk]:
             return [
                 _(
                     "%(person)s works in %(team)s, the team that owns PIN %(pin)s: the reviewer must be "
@@ -144,6 +211,13 @@ def check_new_review(
     problems = rules.problems(reviewer, case)
     if problems:
         raise ValidationError(problems)
+
+
+def new_review_warnings(*, case: Case, version: TemplateVersion, reviewer: User, kind: str) -> list[str]:
+    """What the reviewer is asked to think about for this review, where the council warns rather than
+    refuses (see `NewReviewRules.warnings`)."""
+    rules = NewReviewRules(council=case.council, version=version, kind=kind, reviewers=[reviewer], cases=[])
+    return rules.warnings(reviewer, case)
 
 
 def check_delegate(*, case: Case, version: TemplateVersion, kind: str, delegate: User) -> None:

@@ -51,21 +51,26 @@ def test_spsrs_cannot_be_delegated(world):
         services.review_delegate(review=review, delegate=world.senior, by=world.service_manager)
 
 
+def complete_back_then(review, days_ago):
+    when = timezone.now() - dt.timedelta(days=days_ago)
+    Review.objects.filter(pk=review.pk).update(status="submitted", submitted_at=when, created_at=when)
+
+
 def test_a_case_reviewed_in_the_last_12_months_cannot_get_another_mandatory_review_of_that_type(world):
     first = world.allocate()
-    Review.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=200))
+    complete_back_then(first, days_ago=200)
     with pytest.raises(ValidationError) as exc:
         world.allocate()
     message = messages_of(exc)
-    assert "PIN 1234567 already had a PSR on" in message
+    assert "PIN 1234567 already had a PSR completed on" in message
     assert f"by {world.service_manager}" in message
-    assert "A case can have one mandatory PSR in 12 months: choose another case." in message
+    assert "A case has one of these reviews in 12 months: choose another case." in message
 
 
-def test_the_12_month_rule_is_per_type_and_ends_after_the_window(world):
+def test_the_12_month_rule_counts_completed_reviews_and_ends_after_the_window(world):
     first = world.allocate()
-    assert world.allocate(template=world.spsr).status == "allocated"  # a PSR does not block an SPSR
-    Review.objects.filter(pk=first.pk).update(created_at=timezone.now() - dt.timedelta(days=370))
+    assert world.allocate(template=world.spsr).status == "allocated"  # an open PSR does not block an SPSR
+    complete_back_then(first, days_ago=370)
     assert world.allocate().status == "allocated"
 
 
