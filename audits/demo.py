@@ -117,7 +117,8 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
                     "action-INITIAL_FORMS": "0",
                     "action-0-description": "Update the care and support plan to reflect the outcomes agreed with "
                     "the person.",
-                    "action-0-owner": "Allocated worker",
+                    # The case's worker, or the reviewer where the case has none.
+                    "action-0-owner": str(review.case.responsible_worker_id or by.pk),
                     "action-0-due_date_0": str(due.day),
                     "action-0-due_date_1": str(due.month),
                     "action-0-due_date_2": str(due.year),

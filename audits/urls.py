@@ -31,6 +31,7 @@ urlpatterns = [
         views.escalation_acknowledge,
         name="escalation_acknowledge",
     ),
+    path("reviews/<int:review_pk>/actions/<int:action_pk>/", views.qa_action_update, name="qa_action"),
     path("authorisations/", views.authorisation_queue, name="authorisation_queue"),
     path("programme/", programme_views.programme_page, name="programme"),
     path("programme/rules/<int:rule_pk>/", programme_views.rule_edit, name="rule_edit"),

@@ -157,6 +157,25 @@ class PersonChoiceField(forms.ModelChoiceField):
         return person_label(obj, self.roles)
 
 
+class ChosenPersonField(forms.TypedChoiceField):
+    """The same picker over a list of people read once, for forms repeated on a page (a row per QA
+    plan action): each row offers the same people without reading them again."""
+
+    widget = PersonSelect
+
+    def __init__(self, *, people: Iterable[User], empty_label=None, **kwargs):
+        self.people = {str(p.pk): p for p in people}
+        choices = [("", empty_label or _("Choose a person"))] + [(pk, person_label(p)) for pk, p in self.people.items()]
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("invalid_choice", _("Choose a person from the list"))
+        super().__init__(
+            choices=choices, coerce=lambda pk: self.people[str(getattr(pk, "pk", pk))], empty_value=None, **kwargs
+        )
+
+    def prepare_value(self, value):
+        return str(getattr(value, "pk", value)) if value not in (None, "") else ""
+
+
 def people_to_choose(*, council: Council, roles: Iterable[str], exclude: Iterable[int] = ()) -> QuerySet[User]:
     """Active people holding any of `roles` in `council`, with their roles there read in one query."""
     roles = list(roles)

@@ -63,13 +63,14 @@ def council_b(db):
 def make_member(db):
     """A person holding `role` in `council` (in `team`, or a new team where the role needs one)."""
 
-    def make(council, role, *, team=None, email=None, mfa=None, **membership):
+    def make(council, role, *, team=None, email=None, mfa=None, first_name=None, last_name=None, **membership):
         """`mfa`: give them an authenticator app. By default, people whose role requires two-factor
         authentication have one, as they would after their first sign-in; pass mfa=False to test
         someone who has not set it up yet."""
         from qaportal.roles import TEAM_ROLES
 
-        user = UserFactory(**({"email": email} if email else {}))
+        names = {k: v for k, v in {"email": email, "first_name": first_name, "last_name": last_name}.items() if v}
+        user = UserFactory(**names)
         if team is None and role in TEAM_ROLES:
             team = TeamFactory(council=council)
         MembershipFactory(council=council, user=user, role=role, team=team, **membership)

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -287,15 +288,46 @@ class SectionText(CouncilOwned):
 class QAPlanAction(CouncilOwned):
     """An action about this person's care and record — never staff performance or service themes."""
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        NOT_NEEDED = "not_needed", _("Not needed")
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="qa_actions")
     order = models.PositiveSmallIntegerField()
     description = models.TextField()
-    owner = models.CharField(max_length=160)
+    # The person who will do it. `owner` keeps their name as it was when the action was written (and
+    # holds the free-text owner of actions written before owners were people).
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="qa_actions"
+    )
+    owner = models.CharField(max_length=160, blank=True)
     due_date = models.DateField(null=True, blank=True)
-    completed_at = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    status_note = models.TextField(blank=True)
+    status_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateField(null=True, blank=True, help_text=_("When it was done, or found not needed."))
 
     class Meta:
         ordering = ["review", "order"]
+        constraints = [
+            # An action is closed exactly when it has a completion date, and "not needed" says why.
+            models.CheckConstraint(
+                condition=(models.Q(status="open", completed_at__isnull=True))
+                | (models.Q(status__in=["done", "not_needed"], completed_at__isnull=False)),
+                name="qa_action_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="not_needed", status_note=""), name="qa_action_not_needed_says_why"
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "owner_person", "status"])]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
 
 
 class Escalation(CouncilOwned):

@@ -15,6 +15,7 @@ from qaportal.roles import Role
 from qaportal.tasks import CouncilTask
 
 from ..models import CaseSample, ExpectedReview, Review, SampleCase
+from ..reviews.selectors import overdue_qa_actions_over
 from .selectors import outstanding_for_group_manager
 
 
@@ -96,14 +97,16 @@ def send_council_reminders(council: Council, today: str) -> dict:
 
 @shared_task(base=CouncilTask, name="audits.send_council_digests")
 def send_council_digests(council: Council, today: str) -> int:
-    """Each group manager's weekly digest of their teams' outstanding and overdue reviews, once a week."""
+    """Each group manager's weekly digest of their teams' outstanding and overdue reviews, and QA plan
+    actions past their due date, once a week."""
     day = dt.date.fromisoformat(today)
     week = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
     sent = 0
     managers = User.objects.filter(memberships__council=council, memberships__role=Role.GROUP_MANAGER).distinct()
     for manager in managers:
         outstanding = outstanding_for_group_manager(council=council, user=manager, today=day)
-        if not outstanding:
+        overdue_actions = list(overdue_qa_actions_over(council=council, user=manager, today=day))
+        if not outstanding and not overdue_actions:
             continue
         sent += send_once(
             council=council,
@@ -116,6 +119,7 @@ def send_council_digests(council: Council, today: str) -> int:
                 "outstanding": outstanding,
                 "today": day,
                 "overdue": [e for e in outstanding if e.due_date < day],
+                "overdue_actions": overdue_actions,
                 "link": _link(council, "audits:allocation"),
             },
         )

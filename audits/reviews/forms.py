@@ -152,3 +152,27 @@ class ReasonForm(forms.Form):
 
 class CaseSearchForm(forms.Form):
     pin = forms.CharField(label=_("PIN"), max_length=32, required=False)
+
+
+class QAActionUpdateForm(forms.Form):
+    """The owner's answer to a QA plan action: done, or not needed and why."""
+
+    status = forms.ChoiceField(
+        label=_("Is the action done?"),
+        widget=forms.RadioSelect,
+        choices=[("done", _("Yes, it is done")), ("not_needed", _("It is not needed"))],
+        error_messages={"required": _("Choose whether the action is done or not needed")},
+    )
+    note = TextField(
+        label=_("What was done, or why it is not needed"),
+        required=False,
+        size="medium",
+        rows=3,
+        help_text=_("Needed if the action is not needed. For example, the plan was reviewed on 2 December."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "not_needed" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Say why the action is not needed"))
+        return data

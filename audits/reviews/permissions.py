@@ -8,7 +8,7 @@ from qaportal.models import Council, User
 from qaportal.permissions import has_any_role, team_ids_over
 from qaportal.roles import ALLOCATOR_ROLES, CASE_ROLES, OVERSIGHT_ROLES, Role
 
-from ..models import Review
+from ..models import QAPlanAction, Review
 
 # Who else may read a review in full, beyond those named below: apps above `audits` register a rule
 # (moderation: the moderators a review is assigned to) instead of `audits` importing them.
@@ -94,6 +94,19 @@ def can_allocate(user: User, council: Council) -> bool:
 
 def can_acknowledge_escalation(user: User, review: Review) -> bool:
     return is_group_manager_for(user, review)
+
+
+def can_update_qa_action(user: User, action: QAPlanAction) -> bool:
+    """The action's owner, once the review is submitted (the group manager authorises "once assured
+    these actions are being responded to"); the group manager over the case and the quality team too."""
+    review = action.review
+    if review.status not in {Review.Status.SUBMITTED, Review.Status.AUTHORISED}:
+        return False
+    return (
+        user.pk == action.owner_person_id
+        or is_group_manager_for(user, review)
+        or has_any_role(user, review.council, [Role.QUALITY_TEAM])
+    )
 
 
 def can_see_case(user: User, council: Council) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Case as DbCase
 from django.db.models import F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Lower, Trim
@@ -84,22 +86,39 @@ WORKER_AS_OWNER = ["allocated worker", "the allocated worker", "responsible work
 
 
 def qa_actions_owned_by(*, council: Council, user: User) -> QuerySet[QAPlanAction]:
-    """Open QA plan actions of final reviews that are this person's: named as owner, or on a case they
-    are the worker for with "allocated worker" as owner. The owner is free text, as the forms have it."""
+    """Open QA plan actions of submitted or authorised reviews that are this person's: they are its
+    owner; or, for actions written before owners were people, named by name or as "allocated worker"
+    on a case they work. From submission, so the group manager can see them being answered before
+    authorising ("once assured these actions are being responded to")."""
     name = user.get_full_name().strip().lower()
-    theirs = Q(review__case__responsible_worker=user, owner_lower__in=WORKER_AS_OWNER)
+    named = Q(review__case__responsible_worker=user, owner_lower__in=WORKER_AS_OWNER)
     if name:
-        theirs |= Q(owner_lower=name)
+        named |= Q(owner_lower=name)
+    legacy = Q(owner_person__isnull=True) & named
     return (
         QAPlanAction.objects.filter(
             council=council,
-            completed_at__isnull=True,
-            review__in=Review.objects.filter(council=council).final(),
+            status=QAPlanAction.Status.OPEN,
+            review__in=Review.objects.filter(council=council).completed(),
         )
         .annotate(owner_lower=Lower(Trim("owner")))
-        .filter(theirs)
+        .filter(Q(owner_person=user) | legacy)
         .select_related("review__case", "review__template_version__template")
         .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def overdue_qa_actions_over(*, council: Council, user: User, today: dt.date) -> QuerySet[QAPlanAction]:
+    """Open QA plan actions past their due date on cases of the teams this group manager is over."""
+    return (
+        QAPlanAction.objects.filter(
+            council=council,
+            status=QAPlanAction.Status.OPEN,
+            due_date__lt=today,
+            review__in=Review.objects.filter(council=council).completed().for_teams_over(user),
+        )
+        .select_related("review__case", "owner_person")
+        .order_by("due_date", "pk")
     )
 
 

@@ -24,6 +24,7 @@ from ..models import (
     Case,
     Escalation,
     GuidanceRead,
+    QAPlanAction,
     Review,
     ReviewChange,
     ReviewEvent,
@@ -425,6 +426,45 @@ def escalation_acknowledge(*, escalation: Escalation, by: User) -> Escalation:
         )
     escalation.acknowledged_at, escalation.acknowledged_by = current.acknowledged_at, current.acknowledged_by
     return escalation
+
+
+# --- QA plan actions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def qa_action_close(*, action: QAPlanAction, by: User, status: str, note: str = "") -> QAPlanAction:
+    """Mark a QA plan action done, or not needed (saying why). Re-read under a lock: of two people
+    closing it at once, the second is told it is already closed."""
+    if not permissions.can_update_qa_action(by, action):
+        raise PermissionDenied(_("Only the action's owner, the group manager or the quality team can update it."))
+    if status not in {QAPlanAction.Status.DONE, QAPlanAction.Status.NOT_NEEDED}:
+        raise ValidationError({"status": _("Choose whether the action is done or not needed")})
+    note = note.strip()
+    if status == QAPlanAction.Status.NOT_NEEDED and not note:
+        raise ValidationError({"note": _("Say why the action is not needed")})
+    current = QAPlanAction.objects.select_for_update().get(council=action.council, pk=action.pk)
+    if current.status != QAPlanAction.Status.OPEN:
+        raise ValidationError(
+            _("%(who)s already marked this action %(status)s on %(date)s.")
+            % {
+                "who": current.status_by or _("Someone"),
+                "status": current.get_status_display().lower(),
+                "date": current.completed_at.strftime("%-d %B %Y") if current.completed_at else "",
+            }
+        )
+    current.status, current.status_note, current.status_by = status, note, by
+    current.completed_at = timezone.localdate()
+    current.save(update_fields=["status", "status_note", "status_by", "completed_at"])
+    ReviewChange.objects.create(
+        council=action.council,
+        review=action.review,
+        by=by,
+        section="qa_plan",
+        field=_("QA plan action %(n)s") % {"n": current.order},
+        old_value=str(QAPlanAction.Status.OPEN.label),
+        new_value=f"{current.get_status_display()}{': ' + note if note else ''}",
+    )
+    return current
 
 
 def guidance_first_reading(*, review: Review, kind: str, by: User) -> bool:

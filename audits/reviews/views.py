@@ -18,10 +18,18 @@ from qaportal.http import CouncilRequest
 from qaportal.middleware import pop_pending_post
 from qaportal.models import Document
 
-from ..models import Escalation, ReviewEvent, SectionDraft
+from ..models import Escalation, QAPlanAction, ReviewEvent, SectionDraft
 from ..sections import section_of, sections_of
 from . import permissions, selectors, services
-from .forms import AllocateForm, AuthoriseForm, CaseSearchForm, DelegateForm, ReasonForm, StartOwnForm
+from .forms import (
+    AllocateForm,
+    AuthoriseForm,
+    CaseSearchForm,
+    DelegateForm,
+    QAActionUpdateForm,
+    ReasonForm,
+    StartOwnForm,
+)
 from .pdf import REVIEW_PDF
 
 
@@ -457,6 +465,33 @@ def escalation_acknowledge(
     services.escalation_acknowledge(escalation=escalation, by=request.user)
     messages.success(request, _("Escalation acknowledged."))
     return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
+
+
+def qa_action_update(request: CouncilRequest, council_slug: str, review_pk: int, action_pk: int) -> HttpResponse:
+    """The owner marks their QA plan action done (or not needed), from their home page."""
+    action = (
+        QAPlanAction.objects.filter(council=request.council, review_id=review_pk, pk=action_pk)
+        .select_related("review__case", "review__template_version__template", "owner_person")
+        .first()
+    )
+    user = request.user
+    if action is None or not (
+        permissions.can_update_qa_action(user, action) or permissions.can_view_review(user, action.review)
+    ):
+        raise Http404
+    form = QAActionUpdateForm(request.POST or None)
+    can_update = permissions.can_update_qa_action(request.user, action)
+    if request.method == "POST" and can_update and form.is_valid():
+        try:
+            services.qa_action_close(
+                action=action, by=request.user, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("QA plan action for PIN %(pin)s updated.") % {"pin": action.review.case.pin})
+            return redirect("home", council_slug=council_slug)
+    return render(request, "audits/qa_action.html", {"qa_action": action, "form": form, "can_update": can_update})
 
 
 def allocate(request: CouncilRequest, council_slug: str) -> HttpResponse:

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qaportal.fields import DateField, OneLineField, TextField
+from qaportal.fields import ChosenPersonField, DateField, TextField, people_to_choose
 from qaportal.models import User
+from qaportal.roles import Role
 from standards.models import SectionKind
 
 from ..models import QAPlanAction
@@ -22,8 +23,18 @@ class QAActionForm(forms.Form):
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     description = TextField(label=gettext_lazy("Action"), required=False, size="medium", rows=3)
-    owner = OneLineField(label=gettext_lazy("Who will do it"), required=False, max_length=160)
     due_date = DateField(label=gettext_lazy("Due by"), required=False)
+
+    def __init__(self, *args, people: list[User], **kwargs):
+        super().__init__(*args, **kwargs)
+        # The owner is a person of the council, who then sees the action on their home page.
+        self.fields["owner"] = ChosenPersonField(
+            people=people,
+            label=_("Who will do it"),
+            help_text=_("Type part of their name, role or team."),
+            required=False,
+        )
+        self.order_fields(["id", "description", "owner", "due_date"])
 
     def clean(self):
         data = super().clean()
@@ -62,9 +73,17 @@ class QAPlanSection(Section):
         actions = self._actions()
         extra = 1 if add_row or not actions else 0  # an empty plan shows one blank action to fill in
         initial = [
-            {"id": a.pk, "description": a.description, "owner": a.owner, "due_date": a.due_date} for a in actions
+            {"id": a.pk, "description": a.description, "owner": a.owner_person_id, "due_date": a.due_date}
+            for a in actions
         ]
-        return QAPlanForm(data, rows=initial, extra=extra, initial={"no_actions": self.review.no_qa_actions})
+        return QAPlanForm(
+            data,
+            rows=initial,
+            extra=extra,
+            initial={"no_actions": self.review.no_qa_actions},
+            # Everyone in the council, read once for all the rows.
+            row_kwargs={"people": list(people_to_choose(council=self.review.council, roles=Role.values))},
+        )
 
     def save(self, form: QAPlanForm, by: User) -> list[Change]:
         def fmt(description: str, owner: str, due) -> str:
@@ -81,8 +100,13 @@ class QAPlanSection(Section):
         keep_ids: set[int] = set()
         to_create, to_update = [], []
         for order, row in enumerate(kept, start=1):
-            description, owner, due = row["description"].strip(), row.get("owner") or "", row.get("due_date")
+            description, person, due = row["description"].strip(), row.get("owner"), row.get("due_date")
             action = existing.get(row.get("id") or 0)
+            # An action whose owner was written as words before owners were people keeps those words
+            # until someone is chosen.
+            owner = (
+                person.get_full_name() if person else (action.owner if action and not action.owner_person_id else "")
+            )
             if action is None:
                 to_create.append(
                     QAPlanAction(
@@ -90,6 +114,7 @@ class QAPlanSection(Section):
                         review=self.review,
                         order=order,
                         description=description,
+                        owner_person=person,
                         owner=owner,
                         due_date=due,
                     )
@@ -104,13 +129,17 @@ class QAPlanSection(Section):
                     changes.append(Change(_("QA plan action %(n)s") % {"n": order}, before, after))
                 action.order, action.description, action.owner, action.due_date = order, description, owner, due
                 to_update.append(action)
+            if action.owner_person_id != (person.pk if person else None):
+                action.owner_person = person
+                if action not in to_update:
+                    to_update.append(action)
         removed = [a for pk, a in existing.items() if pk in form.removed_ids() and pk not in keep_ids]
         for action in removed:
             changes.append(
                 Change(_("QA plan action removed"), fmt(action.description, action.owner, action.due_date), "")
             )
         QAPlanAction.objects.filter(pk__in=[a.pk for a in removed]).delete()
-        QAPlanAction.objects.bulk_update(to_update, ["order", "description", "owner", "due_date"])
+        QAPlanAction.objects.bulk_update(to_update, ["order", "description", "owner", "owner_person", "due_date"])
         QAPlanAction.objects.bulk_create(to_create)
         getattr(self.review, "_prefetched_objects_cache", {}).pop("qa_actions", None)
         return changes
@@ -119,8 +148,10 @@ class QAPlanSection(Section):
         actions = self._actions()
         found = []
         for i, action in enumerate(actions):
-            if not action.owner.strip():
-                found.append(Problem(f"id_action-{i}-owner", _("Say who will do QA plan action %(n)s") % {"n": i + 1}))
+            if not action.owner_person_id and not action.owner.strip():
+                found.append(
+                    Problem(f"id_action-{i}-owner", _("Choose who will do QA plan action %(n)s") % {"n": i + 1})
+                )
             if not action.due_date:
                 found.append(
                     Problem(f"id_action-{i}-due_date_0", _("Give a due date for QA plan action %(n)s") % {"n": i + 1})

@@ -22,7 +22,7 @@ class RowsForm(forms.Form):
     row_prefix = "row"
     row_name: str | Promise = "Row"
 
-    def __init__(self, data=None, *, rows: list[dict], extra: int = 0, **kwargs):
+    def __init__(self, data=None, *, rows: list[dict], extra: int = 0, row_kwargs: dict | None = None, **kwargs):
         super().__init__(data, **kwargs)
         formset_class = forms.formset_factory(
             self.row_form, extra=extra, can_delete=True, max_num=MAX_ROWS, validate_max=True, absolute_max=MAX_ROWS
@@ -30,7 +30,9 @@ class RowsForm(forms.Form):
         # Input without the rows' management form (a save made by code, or a form without rows)
         # leaves the rows as they are: only rows that are posted are changed.
         self.rows_posted = data is not None and f"{self.row_prefix}-TOTAL_FORMS" in data
-        self.rows = formset_class(data if self.rows_posted else None, initial=rows, prefix=self.row_prefix)
+        self.rows = formset_class(
+            data if self.rows_posted else None, initial=rows, prefix=self.row_prefix, form_kwargs=row_kwargs or {}
+        )
 
     def is_valid(self) -> bool:
         own = super().is_valid()

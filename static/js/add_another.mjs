@@ -32,6 +32,7 @@ for (const container of document.querySelectorAll("[data-add-another]")) {
     total.value = String(index + 1);
     renumber();
     initAll({ scope: row });
+    document.dispatchEvent(new CustomEvent("qa:row-added", { detail: { row } }));
     const first = row.querySelector("input:not([type=hidden]), textarea, select");
     if (first) first.focus();
     status.textContent = `${container.dataset.rowName} ${rows().length} added`;

@@ -74,13 +74,17 @@ def complete_psr(review, by):
         },
     )
     save("feedback", {"given_by": "person", "feedback": "They listened to me."})
-    save("qa_plan", qa_plan_data([("Review the care and support plan.", "Allocated worker", "18", "12", "2026")]))
+    save(
+        "qa_plan",
+        qa_plan_data([("Review the care and support plan.", review.case.responsible_worker, "18", "12", "2026")]),
+    )
     save("summary", {"text": "A strengths-based assessment with clear recording."})
     return review_in_council(council=review.council, pk=review.pk)
 
 
 def qa_plan_data(actions, **extra) -> dict:
-    """The QA plan section's form data for (description, owner, day, month, year) actions."""
+    """The QA plan section's form data for (description, owner, day, month, year) actions; the owner is
+    a person (or their id), as the page's person picker posts it."""
     data = {
         "action-TOTAL_FORMS": str(len(actions)),
         "action-INITIAL_FORMS": "0",
@@ -91,7 +95,7 @@ def qa_plan_data(actions, **extra) -> dict:
     for i, (description, owner, day, month, year) in enumerate(actions):
         data |= {
             f"action-{i}-description": description,
-            f"action-{i}-owner": owner,
+            f"action-{i}-owner": str(getattr(owner, "pk", owner)),
             f"action-{i}-due_date_0": day,
             f"action-{i}-due_date_1": month,
             f"action-{i}-due_date_2": year,

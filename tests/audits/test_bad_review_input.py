@@ -91,7 +91,11 @@ def test_free_text_has_a_limit_with_a_character_count_and_too_much_is_explained(
 
 
 def test_the_qa_plan_adds_one_action_at_a_time_and_removes_one_with_its_button(client, editing):
-    data = {"section_version": "0", **qa_plan_data([("First", "Worker", "1", "12", "2026")]), "add_row": "1"}
+    data = {
+        "section_version": "0",
+        **qa_plan_data([("First", editing.case.responsible_worker, "1", "12", "2026")]),
+        "add_row": "1",
+    }
     response = client.post(section_url(editing, "qa_plan"), data)
     assert response.status_code == 302 and "add=1" in response.url
     page = client.get(response.url).content.decode()
@@ -103,12 +107,12 @@ def test_the_qa_plan_adds_one_action_at_a_time_and_removes_one_with_its_button(c
         "action-INITIAL_FORMS": "1",
         "action-0-id": str(action.pk),
         "action-0-description": "First",
-        "action-0-owner": "Worker",
+        "action-0-owner": str(editing.case.responsible_worker_id),
         "action-0-due_date_0": "1",
         "action-0-due_date_1": "12",
         "action-0-due_date_2": "2026",
         "action-1-description": "Second",
-        "action-1-owner": "Worker",
+        "action-1-owner": str(editing.case.responsible_worker_id),
         "action-0-DELETE": "on",
     }
     response = client.post(section_url(editing, "qa_plan"), data)

@@ -81,10 +81,10 @@ def test_submitting_without_feedback_or_a_reason_fails_on_the_feedback_section(w
 
 def test_qa_plan_actions_need_an_owner_and_a_due_date(world):
     review = complete_psr(world.allocate(), world.service_manager)
-    review.qa_actions.update(owner="", due_date=None)
+    review.qa_actions.update(owner="", owner_person=None, due_date=None)
     review = review_in_council(council=world.council, pk=review.pk)
     assert [m for _k, _a, m in [(p.section, p.anchor, p.message) for p in services.submit_problems(review)]] == [
-        "Say who will do QA plan action 1",
+        "Choose who will do QA plan action 1",
         "Give a due date for QA plan action 1",
     ]
 

@@ -51,7 +51,12 @@ def derbyshire_psr(load_council_catalogue, make_member, pin="7654321"):
     )
     reviewer = make_member(council, "service_manager", team=peer, email="sm@derbyshire.example")
     manager = make_member(council, "group_manager", team=owning, email="gm@derbyshire.example")
-    case = CaseFactory(council=council, team=owning, pin=pin)
+    # The case's worker, and an occupational therapist in the same team: QA plan actions are theirs.
+    worker = make_member(
+        council, "practitioner", team=owning, first_name="Sam", last_name="Carter", email="sam@derbyshire.example"
+    )
+    make_member(council, "practitioner", team=owning, first_name="Priya", last_name="Shah")
+    case = CaseFactory(council=council, team=owning, pin=pin, responsible_worker=worker)
     review = services.review_allocate(
         council=council,
         template=ReviewTemplate.objects.get(council=council, key="psr"),
@@ -60,6 +65,12 @@ def derbyshire_psr(load_council_catalogue, make_member, pin="7654321"):
         by=manager,
     )
     return council, review
+
+
+def choose_person(group, name):
+    """The person picker: type part of their name, then choose them from the list."""
+    group.get_by_role("combobox", name="Who will do it").fill(name.split()[-1])
+    group.get_by_role("option", name=re.compile(f"^{name} – ")).click()
 
 
 def fill_date(group, day, month, year):
@@ -115,17 +126,17 @@ def test_a_derbyshire_psr_goes_from_home_to_submitted_in_ten_page_loads(page, ax
     actions = page.locator("[data-add-another][data-prefix=action]")
     first = actions.get_by_role("group", name="Action 1")
     first.get_by_label("Action", exact=True).fill("Update the care and support plan with the new outcomes.")
-    first.get_by_label("Who will do it").fill("Allocated worker")
+    choose_person(first, "Sam Carter")
     fill_date(first.get_by_role("group", name="Due by"), "18", "12", "2026")
     actions.get_by_role("button", name="Add another action").click()
     second = actions.get_by_role("group", name="Action 2")
     second.get_by_label("Action", exact=True).fill("Record the carer's assessment.")
-    second.get_by_label("Who will do it").fill("Allocated worker")
+    choose_person(second, "Sam Carter")
     fill_date(second.get_by_role("group", name="Due by"), "31", "12", "2026")
     actions.get_by_role("button", name="Add another action").click()
     actions.get_by_role("group", name="Action 3").get_by_label("Action", exact=True).fill("A duplicate")
     actions.get_by_role("group", name="Action 3").get_by_role("button", name=re.compile("^Remove")).click()
-    first.get_by_label("Who will do it").fill("Allocated social worker")
+    choose_person(first, "Priya Shah")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # 5: escalation (optional)
     page.get_by_role("button", name="Save and continue").click()
@@ -136,7 +147,7 @@ def test_a_derbyshire_psr_goes_from_home_to_submitted_in_ten_page_loads(page, ax
     page.get_by_role("button", name="Save and check your answers").click()
     axe(page)  # 8: check your answers
     expect(page.locator("#view-feedback")).to_contain_text("09:45")
-    expect(page.locator("#view-qa_plan")).to_contain_text("Allocated social worker")
+    expect(page.locator("#view-qa_plan")).to_contain_text("Priya Shah")
     page.get_by_role("button", name="Submit the review").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")  # 9
     axe(page)
@@ -146,10 +157,7 @@ def test_a_derbyshire_psr_goes_from_home_to_submitted_in_ten_page_loads(page, ax
         ("phone", "02 10:15"),
         ("phone", "04 09:45"),
     ]
-    assert list(review.qa_actions.order_by("order").values_list("owner", flat=True)) == [
-        "Allocated social worker",
-        "Allocated worker",
-    ]
+    assert list(review.qa_actions.order_by("order").values_list("owner", flat=True)) == ["Priya Shah", "Sam Carter"]
 
 
 def test_a_failed_submit_moves_focus_to_the_error_summary(page, axe, load_council_catalogue, make_member):
@@ -198,7 +206,7 @@ def test_derbyshire_psr_over_two_sittings_returned_amended_and_authorised(
     axe(page)  # Quality Assurance Plan
     action = page.get_by_role("group", name="Action 1")
     action.get_by_label("Action", exact=True).fill("Update the care and support plan with the new outcomes.")
-    action.get_by_label("Who will do it").fill("Allocated worker")
+    choose_person(action, "Sam Carter")
     fill_date(action.get_by_role("group", name="Due by"), "18", "12", "2026")
     page.get_by_role("button", name="Save and continue").click()
     axe(page)  # Escalation (optional): skip it
@@ -413,3 +421,38 @@ def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member)
         page.get_by_role("button", name=re.compile("Save")).first.click()
 
     return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
+
+
+def test_the_owner_marks_a_qa_plan_action_done_and_the_group_manager_sees_it_before_authorising(
+    page, axe, load_council_catalogue, make_member
+):
+    """Derbyshire PSR/SPSR practice guidance, "Mosaic": the group manager should "identify any actions,
+    and once assured these actions are being responded to, authorise". The action's owner answers it
+    from their home page; the authorise page shows its status."""
+    from tests.audits.conftest import complete_psr
+
+    council, review = derbyshire_psr(load_council_catalogue, make_member)
+    review = complete_psr(review, review.reviewer)  # one action, owned by the case's worker, Sam Carter
+    services.review_submit(review=review, by=review.reviewer)
+
+    sign_in_as(page, axe, "sam@derbyshire.example")
+    expect(page.get_by_role("heading", name="QA plan actions for you")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Mark as done")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("QA plan action 1")
+    axe(page)
+    page.get_by_role("button", name="Save").click()  # nothing chosen: told what to do
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose whether the action is done or not needed")
+    page.get_by_label("Yes, it is done").check()
+    page.get_by_label("What was done, or why it is not needed").fill("Plan reviewed with her on 2 December.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("QA plan action for PIN 7654321")
+    expect(page.get_by_text("You have no open QA plan actions.")).to_be_visible()
+    axe(page)
+    sign_out(page)
+
+    sign_in_as(page, axe, "gm@derbyshire.example")
+    page.goto(f"/derbyshire/reviews/{review.pk}/authorise/")
+    actions = page.locator("#view-qa_plan")
+    expect(actions).to_contain_text("Done")
+    expect(actions).to_contain_text("by Sam Carter: Plan reviewed with her on 2 December.")
+    axe(page)
