@@ -104,6 +104,8 @@ def test_somerset_counts_per_role_follow_the_timetable(demo):
     assert counts["director"] == {1} and counts["strategic_manager"] == {2} and counts["service_manager"] == {2}
     assert counts["advanced_practitioner"] == {2} and counts["practice_development_ap"] == {6}
     assert counts["moderator"] == {2} and counts["practitioner"] == {1}
+    # Somerset Practice Quality Framework, role key: "Strategic Manager – Strategic Managers / PSW / POT".
+    assert counts["principal_social_worker"] == {2}
 
 
 def test_coventry_runs_its_annual_audit_plan(demo):
