@@ -221,6 +221,9 @@ class Standard(CouncilOwned):
 class Criterion(CouncilOwned):
     """A question or criterion bullet of a standard."""
 
+    # Set by `selectors.repeated_criteria` for the catalogue editor: the question repeating this one.
+    repeated_in: str = ""
+
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField()
     number = models.CharField(max_length=12)

@@ -91,3 +91,27 @@ def standard_in_council(*, council: Council, pk: int) -> Standard | None:
 def criterion_in_council(*, council: Council, pk: int) -> Criterion | None:
     criterion = Criterion.objects.filter(council=council, pk=pk).select_related("standard__version__template").first()
     return criterion
+
+
+def repeated_criteria(version: TemplateVersion) -> dict[int, str]:
+    """Questions whose wording another question of the form repeats in full (Lincolnshire's 5.8 is
+    the second half of 5.9), by id, with the number of the question that repeats it. Shown flagged in
+    the catalogue editor; merging them is the quality team's choice, never made for them."""
+
+    def words(text: str) -> str:
+        return " ".join(text.lower().split()).strip(" .")
+
+    # Uses the prefetched standards and criteria the version page already holds.
+    criteria = [c for standard in version.standards.all() for c in standard.criteria.all()]
+    repeated: dict[int, str] = {}
+    for short in criteria:
+        wording = words(short.text)
+        if len(wording) < 40:
+            continue  # "Yes/No" style questions repeat by nature
+        for other in criteria:
+            if other.pk != short.pk and wording in words(other.text) and len(words(other.text)) > len(wording):
+                repeated[short.pk] = other.number
+                break
+    for c in criteria:
+        c.repeated_in = repeated.get(c.pk, "")  # for the page that lists them
+    return repeated

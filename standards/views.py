@@ -94,6 +94,7 @@ def version_detail(request: CouncilRequest, council_slug: str, version_pk: int) 
             "editable": version.is_draft and can_edit,
             "can_edit": can_edit,
             "problems": services.version_problems(version) if version.is_draft else [],
+            "repeated": selectors.repeated_criteria(version),
         },
     )
 

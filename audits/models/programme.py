@@ -20,6 +20,10 @@ class AuditProgramme(CouncilOwned):
     starts_on = models.DateField(help_text=_("The first month the programme applies to."))
     ends_on = models.DateField(null=True, blank=True, help_text=_("Leave empty to run until replaced."))
     is_active = models.BooleanField(default=True)
+    unsaid = models.TextField(
+        blank=True,
+        help_text=_("What the council's document does not say, and so what here is our placeholder to change."),
+    )
 
     class Meta:
         ordering = ["-starts_on"]

@@ -75,7 +75,9 @@ def load_programme(council: Council, data: dict | None = None) -> AuditProgramme
         if errors:
             raise ProgrammeInvalid(errors)
         programme, created = AuditProgramme.objects.get_or_create(
-            council=council, name=data["name"], defaults={"starts_on": dt.date.fromisoformat(data["starts_on"])}
+            council=council,
+            name=data["name"],
+            defaults={"starts_on": dt.date.fromisoformat(data["starts_on"]), "unsaid": data.get("unsaid", "")},
         )
         if not created:
             return programme
