@@ -143,3 +143,21 @@ def test_every_form_asks_for_the_overall_judgement_after_the_criteria_it_summari
             assert ending[-1] == "summary", (version, kinds)
         if "authorisation" in kinds:
             assert kinds[-1] == "authorisation", (version, kinds)
+
+
+def test_somerset_audits_carry_what_people_in_somerset_want_as_guidance(load_council_catalogue):
+    """Somerset Practice Quality Framework, each practice standard: "What people in Somerset want",
+    and for standard 10 (Supervision) "What our staff and managers can expect", shown to the auditor
+    as the questions' guidance."""
+    somerset = load_council_catalogue("somerset")
+
+    def guidance(n):
+        version = TemplateVersion.objects.get(council=somerset, template__key=f"standard-{n}")
+        return version.sections.get(kind="questions").guidance
+
+    for n in range(1, 10):
+        assert guidance(n).startswith("What people in Somerset want:"), n
+    assert "“I want proper conversations – not box ticking/scripted”" in guidance(1)
+    assert "“I worry what information is held about me and am concerned that it will be shared”" in guidance(2)
+    assert guidance(10).startswith("What our staff and managers can expect:")
+    assert "Regular supervision that has wellbeing at its core" in guidance(10)
