@@ -168,9 +168,13 @@ class ChosenPersonField(forms.TypedChoiceField):
         choices = [("", empty_label or _("Choose a person"))] + [(pk, person_label(p)) for pk, p in self.people.items()]
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("invalid_choice", _("Choose a person from the list"))
-        super().__init__(
-            choices=choices, coerce=lambda pk: self.people[str(getattr(pk, "pk", pk))], empty_value=None, **kwargs
-        )
+        super().__init__(choices=choices, coerce=self._person, empty_value=None, **kwargs)
+
+    def _person(self, value) -> User:
+        try:
+            return self.people[str(getattr(value, "pk", value))]
+        except KeyError:
+            raise ValueError(value) from None  # told "Choose a person from the list"
 
     def prepare_value(self, value):
         return str(getattr(value, "pk", value)) if value not in (None, "") else ""

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django_scopes import scope, scopes_disabled
 
 from .models import Council, Membership, User
-from .roles import Role
+from .roles import Role, TeamKind
 
 
 def roles_of(user: User, council: Council) -> frozenset[str]:
@@ -35,6 +35,19 @@ def team_ids_over(user: User, council: Council) -> frozenset[int]:
                     "team_id", flat=True
                 )
             )
+    return cache[council.pk]
+
+
+def is_practice_development_ap(user: User, council: Council) -> bool:
+    """An advanced practitioner in a practice development team (Somerset's PD APs), cached per request."""
+    if not user.is_authenticated:
+        return False
+    cache: dict[int, bool] = user.__dict__.setdefault("_qaportal_pd_ap", {})
+    if council.pk not in cache:
+        with scope(council=council):
+            cache[council.pk] = Membership.objects.filter(
+                council=council, user=user, role=Role.ADVANCED_PRACTITIONER, team__kind=TeamKind.PRACTICE_DEVELOPMENT
+            ).exists()
     return cache[council.pk]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django_scopes import scope
 
-from audits.models import BestPracticeNotice, Escalation, ExpectedReview
+from audits.models import BestPracticeNotice, Escalation, ExpectedReview, QAPlanAction
 from audits.programme.loading import load_programme
 from audits.reviews import services as review_services
 from feedback.models import FeedbackLink, PublicFeedback
@@ -47,6 +47,9 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
     escalation = Escalation.objects.create(
         council=council, review=review, concern="safety", detail="x", raised_by=reviewer
     )
+    action = QAPlanAction.objects.create(
+        council=council, review=review, order=1, description="Update the plan", owner_person=reviewer
+    )
     notice = BestPracticeNotice.objects.create(council=council, review=review, text="Good", raised_by=reviewer)
     item = PublicFeedback.objects.create(council=council, feedback=f"Private feedback to {council.name}")
     rule = load_programme(council).rules.first()
@@ -77,6 +80,7 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
         "criterion_pk": criterion.pk,
         "review_pk": review.pk,
         "escalation_pk": escalation.pk,
+        "action_pk": action.pk,
         "kind": "ratings",
         "notice_pk": notice.pk,
         "item_pk": item.pk,

@@ -235,6 +235,7 @@ PAGES_WITHOUT_INPUT = {
     "audits:review_view",
     "audits:check",  # check your answers; its submit form posts to audits:submit (swept)
     "audits:review_history",
+    "audits:qa_action",  # its form shows once the review is submitted; the swept one is not (test_qa_actions)
     "audits:review_pdf",  # starts the PDF and redirects to its status page (swept)
     "audits:review_pdf_download",
     "catalogue:index",

@@ -377,3 +377,15 @@ class GuidanceRead(CouncilOwned):
         constraints = [
             models.UniqueConstraint(fields=["council", "user", "version", "kind"], name="guidance_read_once")
         ]
+
+
+class ReviewRead(CouncilOwned):
+    """The first time a person read a completed review in full: Somerset's Practice Development
+    advanced practitioners see each month's audits they have not yet read."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "user"], name="one_read_per_person")]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from qaportal.calendar import add_months, month_start
 from qaportal.home import register_panel
 from qaportal.http import CouncilRequest
-from qaportal.permissions import roles_of
+from qaportal.permissions import is_practice_development_ap, roles_of
 from qaportal.roles import PRACTICE_ROLES, REVIEWER_ROLES, Role
 
 from . import selectors
@@ -42,3 +43,14 @@ def audits_of_your_cases(request: CouncilRequest):
     if not reviews and not actions and not roles_of(request.user, request.council) & PRACTICE_ROLES:
         return None
     return "audits/home/own_cases.html", {"reviews": reviews, "actions": actions, "today": timezone.localdate()}
+
+
+@register_panel(16)
+def audits_to_read_this_month(request: CouncilRequest):
+    """Somerset's Practice Development advanced practitioners read every completed audit each month
+    for the Practice Quality Board: last month's and this month's they have not yet read."""
+    if not is_practice_development_ap(request.user, request.council):
+        return None
+    since = add_months(month_start(timezone.localdate()), -1)
+    unread = selectors.audits_to_read(council=request.council, user=request.user, since=since)
+    return "audits/home/to_read.html", {"unread": list(unread[:30]), "count": unread.count(), "since": since}

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qaportal.models import Council, User
-from qaportal.permissions import has_any_role, team_ids_over
+from qaportal.permissions import has_any_role, is_practice_development_ap, team_ids_over
 from qaportal.roles import ALLOCATOR_ROLES, CASE_ROLES, OVERSIGHT_ROLES, Role
 
 from ..models import QAPlanAction, Review
+from ..models.reviews import COMPLETED_STATUSES
 
 # Who else may read a review in full, beyond those named below: apps above `audits` register a rule
 # (moderation: the moderators a review is assigned to) instead of `audits` importing them.
@@ -38,8 +39,15 @@ def can_view_review(user: User, review: Review) -> bool:
         or user.pk == review.allocated_by_id
         or is_group_manager_for(user, review)
         or has_any_role(user, review.council, OVERSIGHT_ROLES)
+        or reads_completed_audits(user, review)
         or any(rule(user, review) for rule in VISIBILITY_RULES)
     )
+
+
+def reads_completed_audits(user: User, review: Review) -> bool:
+    """Somerset's Practice Development advanced practitioners read every completed audit of their
+    council, for themes to report to the Practice Quality Board (Practice Quality Framework)."""
+    return review.status in COMPLETED_STATUSES and is_practice_development_ap(user, review.council)
 
 
 def can_view_ratings_and_summary(user: User, review: Review) -> bool:

@@ -199,3 +199,14 @@ def return_being_answered(review: Review) -> ReviewEvent | None:
         e.action == ReviewEvent.Action.SUBMIT and (e.at, e.pk) > (returned.at, returned.pk) for e in review.events.all()
     )
     return None if resubmitted else returned
+
+
+def audits_to_read(*, council: Council, user: User, since: dt.date) -> ReviewQuerySet:
+    """Completed reviews submitted since `since` that `user` has not yet read, oldest first."""
+    return (
+        _review_base(council)
+        .completed()
+        .filter(submitted_at__date__gte=since)
+        .exclude(reads__user=user)
+        .order_by("submitted_at", "pk")
+    )

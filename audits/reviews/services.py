@@ -28,6 +28,7 @@ from ..models import (
     Review,
     ReviewChange,
     ReviewEvent,
+    ReviewRead,
     SectionDraft,
     SectionState,
 )
@@ -465,6 +466,12 @@ def qa_action_close(*, action: QAPlanAction, by: User, status: str, note: str = 
         new_value=f"{current.get_status_display()}{': ' + note if note else ''}",
     )
     return current
+
+
+def review_read_record(*, review: Review, by: User) -> None:
+    """Note that `by` has read this completed review (once; reading again changes nothing)."""
+    if review.status in {Review.Status.SUBMITTED, Review.Status.AUTHORISED}:
+        ReviewRead.objects.get_or_create(council=review.council, review=review, user=by)
 
 
 def guidance_first_reading(*, review: Review, kind: str, by: User) -> bool:

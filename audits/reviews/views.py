@@ -285,6 +285,8 @@ def review_view(request: CouncilRequest, council_slug: str, review_pk: int) -> H
     full = permissions.can_view_review(request.user, review)
     if not full and not permissions.can_view_ratings_and_summary(request.user, review):
         raise PermissionDenied(_("You cannot see this review."))
+    if permissions.reads_completed_audits(request.user, review):
+        services.review_read_record(review=review, by=request.user)
     return render(
         request,
         "audits/review_view.html",

@@ -76,7 +76,7 @@ def complete_psr(review, by):
     save("feedback", {"given_by": "person", "feedback": "They listened to me."})
     save(
         "qa_plan",
-        qa_plan_data([("Review the care and support plan.", review.case.responsible_worker, "18", "12", "2026")]),
+        qa_plan_data([("Review the care and support plan.", review.case.responsible_worker or by, "18", "12", "2026")]),
     )
     save("summary", {"text": "A strengths-based assessment with clear recording."})
     return review_in_council(council=review.council, pk=review.pk)
