@@ -170,9 +170,4 @@ class QAActionUpdateForm(forms.Form):
         rows=3,
         help_text=_("Needed if the action is not needed. For example, the plan was reviewed on 2 December."),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == "not_needed" and not (data.get("note") or "").strip():
-            self.add_error("note", _("Say why the action is not needed"))
-        return data
+    # "Not needed" without a reason is refused by `services.qa_action_close`, against this field.

@@ -476,13 +476,10 @@ def qa_action_update(request: CouncilRequest, council_slug: str, review_pk: int,
         .select_related("review__case", "review__template_version__template", "owner_person")
         .first()
     )
-    user = request.user
-    if action is None or not (
-        permissions.can_update_qa_action(user, action) or permissions.can_view_review(user, action.review)
-    ):
+    can_update = action is not None and permissions.can_update_qa_action(request.user, action)
+    if action is None or not (can_update or permissions.can_view_review(request.user, action.review)):
         raise Http404
     form = QAActionUpdateForm(request.POST or None)
-    can_update = permissions.can_update_qa_action(request.user, action)
     if request.method == "POST" and can_update and form.is_valid():
         try:
             services.qa_action_close(
