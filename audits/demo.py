@@ -11,13 +11,15 @@ from django.utils import timezone
 from django_scopes import scope
 
 from qaportal.demo import demo_login_email
-from qaportal.models import Council, Membership, Team, User
+from qaportal.models import Council, Membership, SupervisionRelationship, Team, User
 from qaportal.roles import Role, TeamKind
-from standards.selectors import current_versions
+from standards.models import Subject
+from standards.selectors import current_version, current_versions
 
 from .models import Case, ExpectedReview, Review
 from .programme.services import expected_allocate
 from .reviews import services
+from .reviews.rules import LINE_RULES, NewReviewRules
 from .reviews.selectors import review_in_council
 from .sections import sections_of
 
@@ -134,7 +136,8 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
 def load_reviews(council: Council) -> int:
     """A handful of reviews for the demo service manager and group manager. Skipped if any exist."""
     with scope(council=council):
-        if Review.objects.filter(council=council).exists():
+        # Reviews the monthly run allocated itself (allocated_by empty) are not the demo's.
+        if Review.objects.filter(council=council, allocated_by__isnull=False).exists():
             return Review.objects.filter(council=council).count()
         reviewer = User.objects.get(email=demo_login_email(council.slug, Role.SERVICE_MANAGER))
         manager = User.objects.get(email=demo_login_email(council.slug, Role.GROUP_MANAGER))
@@ -144,23 +147,47 @@ def load_reviews(council: Council) -> int:
             .exclude(team=own_team)
             .values("team_id")
         )
-        cases = list(Case.objects.filter(council=council, team_id__in=managed).order_by("pin")[:6])
-        versions = [v for v in current_versions(council=council) if Role.SERVICE_MANAGER in v.completed_by_roles]
+        # Cases of other teams (for peer reviews) and of the reviewer's supervisees (Coventry's
+        # supervisors audit their own supervisees' cases); each review takes the first its rules allow.
+        candidates = list(Case.objects.filter(council=council, team_id__in=managed).order_by("pin")[:20]) + list(
+            Case.objects.filter(
+                council=council,
+                about=Subject.CASE,
+                responsible_worker__in=SupervisionRelationship.objects.filter(
+                    council=council, supervisor=reviewer
+                ).values("supervisee_id"),
+            ).order_by("pin")[:20]
+        )
+        versions = [
+            v
+            for v in current_versions(council=council)
+            if Role.SERVICE_MANAGER in v.completed_by_roles and v.subject == Subject.CASE
+        ]
         # The month's programme work for the reviewer first (oldest due first, furthest on), then
         # additional reviews, so compliance shows programme work completed and authorised.
         plan = ["authorised", "submitted", "returned", "in_progress", "allocated"]
         expectations = list(
-            ExpectedReview.objects.filter(council=council, person=reviewer, review__isnull=True)
-            .select_related("template")
+            ExpectedReview.objects.filter(council=council, person=reviewer)
+            .exclude(review__status__in=["submitted", "authorised"])
+            .select_related("template", "review", "subject")
             .order_by("due_date", "number")
         )
-        for i, (case, step) in enumerate(zip(cases, plan, strict=False)):
+        used: set[int] = set()
+        for i, step in enumerate(plan):
+            review = None
             if i < len(expectations):
-                review = expected_allocate(expected=expectations[i], case=case, by=manager)
-                version = review.template_version
-            else:
+                expected = expectations[i]
+                review = expected.review or _from_expected(expected, candidates, used, by=manager)
+            elif versions:
                 version = versions[i % len(versions)]
-                review = _allocate(council, version, case=case, reviewer=reviewer, by=manager)
+                kind = "additional" if "additional" in version.review_kinds else version.review_kinds[0]
+                case = _allowed_case(council, version, reviewer, kind, candidates, used)
+                if case is not None:
+                    review = _allocate(council, version, case=case, reviewer=reviewer, by=manager)
+            if review is None:
+                continue
+            used.add(review.case_id)
+            version = review.template_version
             if step == "allocated":
                 continue
             _fill(review, reviewer, leave_out=frozenset({"summary"} if step == "in_progress" else ()))
@@ -181,11 +208,28 @@ def load_reviews(council: Council) -> int:
         return Review.objects.filter(council=council).count()
 
 
+def _allowed_case(council: Council, version, reviewer: User, kind: str, candidates: list[Case], used: set[int]):
+    rules = NewReviewRules(council=council, version=version, kind=kind, reviewers=[reviewer], cases=candidates)
+    return next((c for c in candidates if c.pk not in used and not rules.problems(reviewer, c)), None)
+
+
+def _from_expected(expected: ExpectedReview, candidates: list[Case], used: set[int], *, by: User) -> Review | None:
+    version = current_version(template=expected.template)
+    if version is None:
+        return None
+    if expected.subject_id:
+        candidates = list(Case.objects.filter(council=expected.council, responsible_worker=expected.subject_id))
+    case = _allowed_case(expected.council, version, expected.person, expected.kind, candidates, used)
+    return expected_allocate(expected=expected, case=case, by=by) if case is not None else None
+
+
 def _allocate(council: Council, version, *, case: Case, reviewer: User, by: User) -> Review:
     """Programme work where the programme expects it of the reviewer (so compliance counts it against
     the expectation, as a real month would); an additional review otherwise."""
     expected = (
-        ExpectedReview.objects.filter(council=council, person=reviewer, template=version.template, review__isnull=True)
+        ExpectedReview.objects.filter(
+            council=council, person=reviewer, template=version.template, review__isnull=True, subject__isnull=True
+        )
         .order_by("-period", "number")
         .first()
     )
@@ -216,10 +260,17 @@ def _review_of_the_practitioners_case(council: Council, *, manager: User, own_te
         .order_by("pk")
         .first()
     )
-    if case is None or peer is None:
+    reviewer = peer.user if peer else None
+    if version.independence in LINE_RULES and case is not None:
+        # Coventry: the practitioner's supervisor audits their case with them.
+        auditor = NewReviewRules(
+            council=council, version=version, kind="mandatory", reviewers=[], cases=[]
+        ).line_auditor(practitioner.pk)
+        reviewer = User.objects.filter(pk=auditor).first() if auditor else None
+    if case is None or reviewer is None:
         return
-    review = _allocate(council, version, case=case, reviewer=peer.user, by=manager)
-    _fill(review, peer.user)
-    review = services.review_submit(review=_reload(review), by=peer.user)
+    review = _allocate(council, version, case=case, reviewer=reviewer, by=manager)
+    _fill(review, reviewer)
+    review = services.review_submit(review=_reload(review), by=reviewer)
     if version.requires_authorisation:
         services.review_authorise(review=review, by=manager, comments="Clear evidence. Thank you.")

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_scopes import scope
 
-from .models import Council, Membership, Team, User
+from .models import Council, Membership, SupervisionRelationship, Team, User
 from .roles import Profession, Role, TeamKind
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -39,6 +39,8 @@ class CouncilSpec:
     # (area, group manager's teams as (name, kind))
     areas: list[tuple[str, list[tuple[str, str]]]]
     pin_digits: int
+    # Records who supervises whom: Coventry's framework audits supervision along these lines.
+    records_supervision: bool = False
 
 
 COUNCILS = [
@@ -169,6 +171,7 @@ COUNCILS = [
             ),
         ],
         pin_digits=7,
+        records_supervision=True,
     ),
 ]
 
@@ -354,8 +357,41 @@ def load_council(spec: CouncilSpec) -> Council:
         # A second moderator and quality team member, as panels and teams have more than one person.
         people.give(people.person(), Role.MODERATOR)
         people.give(people.person(), Role.QUALITY_TEAM)
+        if spec.records_supervision:
+            _record_supervision(council)
         _activate_demo_mfa(council)
     return council
+
+
+# Who supervises whom in a team: practitioners by the senior practitioner, the senior practitioner by
+# the service manager, the service manager by the group manager, group managers by the strategic manager.
+_SUPERVISED_BY = {
+    Role.PRACTITIONER: Role.SENIOR_PRACTITIONER,
+    Role.SENIOR_PRACTITIONER: Role.SERVICE_MANAGER,
+    Role.SERVICE_MANAGER: Role.GROUP_MANAGER,
+}
+
+
+def _record_supervision(council: Council) -> None:
+    by_team: dict[tuple[int, str], int] = {}
+    memberships = list(Membership.objects.filter(council=council, team__isnull=False).order_by("pk"))
+    for m in memberships:
+        by_team.setdefault((m.team_id, m.role), m.user_id)
+    strategic = next((m.user_id for m in memberships if m.role == Role.STRATEGIC_MANAGER), None)
+    lines: dict[int, int] = {}
+    for m in memberships:
+        if m.role in _SUPERVISED_BY:
+            supervisor = by_team.get((m.team_id, _SUPERVISED_BY[m.role]))
+        elif m.role == Role.GROUP_MANAGER:
+            supervisor = strategic
+        else:
+            continue
+        if supervisor and supervisor != m.user_id:
+            lines.setdefault(m.user_id, supervisor)
+    for supervisee, supervisor in lines.items():
+        SupervisionRelationship.objects.get_or_create(
+            council=council, supervisee_id=supervisee, defaults={"supervisor_id": supervisor}
+        )
 
 
 def _activate_demo_mfa(council: Council) -> None:

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .fields import OneLineField
+from .fields import OneLineField, PersonChoiceField, people_to_choose
 from .models import Council, Team
 from .roles import Profession, Role, TeamKind
 
@@ -61,6 +61,32 @@ class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=_("Upload a CSV file"),
         help_text=_("Columns: email, first_name, last_name, role, team, profession. One role per line."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file must be smaller than 2 MB."))
+        return upload
+
+
+class SupervisorForm(forms.Form):
+    def __init__(self, *args, council: Council, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"] = PersonChoiceField(
+            people_to_choose(council=council, roles=Role.values, exclude=[person.pk]),
+            council=council,
+            label=_("Who supervises %(person)s?") % {"person": person},
+            required=False,
+            empty_label=_("Nobody at present"),
+            help_text=_("Their supervisor's own supervisor is their supervisor's line manager."),
+        )
+
+
+class SupervisionImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a CSV file"),
+        help_text=_("Columns: supervisee_email, supervisor_email. One supervisee per line."),
     )
 
     def clean_file(self):

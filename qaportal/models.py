@@ -289,3 +289,26 @@ class Notification(CouncilOwned):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.key} to {self.to}"
+
+
+class SupervisionRelationship(CouncilOwned):
+    """Who supervises whom (Coventry's framework: supervisors audit and observe their own supervisees;
+    supervisors' line managers audit supervision records). A supervisor's line manager is the
+    supervisor's own supervisor, so one relationship per supervisee makes the whole line."""
+
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="supervision")
+    supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="supervisees_in")
+    supervisee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervisors_in")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["supervisor", "supervisee"]
+        constraints = [
+            # One supervisor at a time: a second line for the same person replaces the first.
+            models.UniqueConstraint(fields=["council", "supervisee"], name="one_supervisor_each"),
+            models.CheckConstraint(condition=~models.Q(supervisor=models.F("supervisee")), name="not_own_supervisor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"

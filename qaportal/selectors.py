@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django_scopes import scopes_disabled
 
-from .models import Council, Invitation, Membership, Team, User
+from .models import Council, Invitation, Membership, SupervisionRelationship, Team, User
 from .roles import Role
 
 
@@ -104,3 +104,26 @@ def group_managers_of(*, council: Council, team_id: int) -> QuerySet[User]:
         memberships__team_id=team_id,
         is_active=True,
     ).distinct()
+
+
+def supervisors_of(*, council: Council) -> dict[int, int]:
+    """Supervisee -> supervisor, for the whole council in one query (a line manager is a supervisor's supervisor)."""
+    return dict(SupervisionRelationship.objects.filter(council=council).values_list("supervisee_id", "supervisor_id"))
+
+
+def supervision_lines(*, council: Council) -> list[tuple[SupervisionRelationship, User | None]]:
+    """Every supervisee with their supervisor and the supervisor's line manager (None when not recorded)."""
+    rows = list(
+        SupervisionRelationship.objects.filter(council=council)
+        .select_related("supervisor", "supervisee")
+        .order_by("supervisor__last_name", "supervisor__first_name", "supervisee__last_name")
+    )
+    by_supervisee = {r.supervisee_id: r.supervisor for r in rows}
+    return [(r, by_supervisee.get(r.supervisor_id)) for r in rows]
+
+
+def supervisor_of(*, council: Council, person: User) -> User | None:
+    row = (
+        SupervisionRelationship.objects.filter(council=council, supervisee=person).select_related("supervisor").first()
+    )
+    return row.supervisor if row else None

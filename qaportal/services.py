@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from . import tasks
-from .models import Council, Invitation, Membership, Team, User
+from .models import Council, Invitation, Membership, SupervisionRelationship, Team, User
 from .roles import TEAM_ROLES, Profession, Role
 from .text import clean_one_line
 from .uploads import csv_rows
@@ -300,4 +300,109 @@ def staff_import_csv(*, council: Council, data: bytes, by: User | None = None) -
             else:
                 result.roles_added += 1
                 result.people_created += added.created
+    return result
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+def _supervision_loop(lines: dict[int, int], supervisee_id: int) -> bool:
+    """Whether following supervisors up from `supervisee_id` comes back to them."""
+    seen, current = set(), lines.get(supervisee_id)
+    while current is not None and current not in seen:
+        if current == supervisee_id:
+            return True
+        seen.add(current)
+        current = lines.get(current)
+    return current == supervisee_id
+
+
+@transaction.atomic
+def supervisor_set(*, council: Council, supervisee: User, supervisor: User | None, by: User | None = None) -> None:
+    """Record who supervises `supervisee` (None: nobody now). Both must work for the council, and a
+    line of supervision never loops back on itself."""
+    # Serialise changes to the council's lines: two admins editing at once never make a loop between them.
+    list(SupervisionRelationship.objects.select_for_update().filter(council=council).values_list("pk"))
+    if supervisor is None:
+        SupervisionRelationship.objects.filter(council=council, supervisee=supervisee).delete()
+        return
+    members = set(
+        Membership.objects.filter(council=council, user__in=[supervisee.pk, supervisor.pk]).values_list(
+            "user_id", flat=True
+        )
+    )
+    if supervisor.pk not in members or supervisee.pk not in members:
+        raise ValidationError({"supervisor": _("Choose a person who works for this council.")})
+    if supervisor.pk == supervisee.pk:
+        raise ValidationError({"supervisor": _("A person cannot supervise themselves.")})
+    lines = dict(SupervisionRelationship.objects.filter(council=council).values_list("supervisee_id", "supervisor_id"))
+    lines[supervisee.pk] = supervisor.pk
+    if _supervision_loop(lines, supervisee.pk):
+        raise ValidationError(
+            {
+                "supervisor": _("%(supervisor)s is supervised, through their line, by %(person)s: choose someone else.")
+                % {"supervisor": supervisor, "person": supervisee}
+            }
+        )
+    SupervisionRelationship.objects.update_or_create(
+        council=council, supervisee=supervisee, defaults={"supervisor": supervisor, "updated_by": by}
+    )
+
+
+SUPERVISION_CSV_COLUMNS = ["supervisee_email", "supervisor_email"]
+
+
+@dataclass
+class SupervisionImport:
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    recorded: int = 0
+
+
+def supervision_import_csv(*, council: Council, data: bytes, by: User | None = None) -> SupervisionImport:
+    """Who supervises whom, one supervisee per line. Every line is checked first; if any is wrong
+    nothing is applied and each problem names its line. A line replaces that person's supervisor."""
+    result = SupervisionImport()
+    parsed, result.errors = csv_rows(data, columns=SUPERVISION_CSV_COLUMNS, required=SUPERVISION_CSV_COLUMNS)
+    people = {
+        email.lower(): user_id
+        for email, user_id in Membership.objects.filter(council=council).values_list("user__email", "user_id")
+    }
+    lines = dict(SupervisionRelationship.objects.filter(council=council).values_list("supervisee_id", "supervisor_id"))
+    changes: dict[int, tuple[int, int]] = {}  # supervisee -> (supervisor, line)
+    for line_no, row in parsed:
+        problems = []
+        supervisee = people.get(row["supervisee_email"].strip().lower())
+        supervisor = people.get(row["supervisor_email"].strip().lower())
+        for who, email in ((supervisee, row["supervisee_email"]), (supervisor, row["supervisor_email"])):
+            if who is None:
+                problems.append(_("'%(e)s' does not work for this council") % {"e": email.strip()})
+        if supervisee and supervisee == supervisor:
+            problems.append(_("a person cannot supervise themselves"))
+        if supervisee and supervisee in changes:
+            problems.append(
+                _("this person is also on line %(n)s: a person has one supervisor") % {"n": changes[supervisee][1]}
+            )
+        if problems:
+            message = "; ".join(str(p) for p in problems)
+            result.errors.append((line_no, message[0].upper() + message[1:] + "."))
+        elif supervisee is not None and supervisor is not None:
+            changes[supervisee] = (supervisor, line_no)
+    lines.update({supervisee: supervisor for supervisee, (supervisor, _line) in changes.items()})
+    for supervisee, (_supervisor, line_no) in changes.items():
+        if _supervision_loop(lines, supervisee):
+            result.errors.append(
+                (line_no, _("This line makes a loop: the person would supervise their own supervisor."))
+            )
+    result.errors.sort()
+    if result.errors:
+        return result
+    if not changes:
+        result.errors.append((1, _("The file has no one in it.")))
+        return result
+    with transaction.atomic():
+        for supervisee, (supervisor, _line) in changes.items():
+            SupervisionRelationship.objects.update_or_create(
+                council=council, supervisee_id=supervisee, defaults={"supervisor_id": supervisor, "updated_by": by}
+            )
+            result.recorded += 1
     return result

@@ -17,7 +17,15 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope
 
 from . import selectors, services
-from .forms import AddRoleForm, NewPersonForm, PersonForm, StaffImportForm, TeamForm
+from .forms import (
+    AddRoleForm,
+    NewPersonForm,
+    PersonForm,
+    StaffImportForm,
+    SupervisionImportForm,
+    SupervisorForm,
+    TeamForm,
+)
 from .home import panels_for
 from .http import AuthenticatedRequest, CouncilRequest, or_404
 from .permissions import can_manage_people, roles_of
@@ -199,7 +207,48 @@ def person_detail(request: CouncilRequest, council_slug: str, person_pk: int) ->
             "person": person,
             "form": form,
             "identity_shared": services.identity_is_shared(person=person, council=request.council),
+            "supervisor": selectors.supervisor_of(council=request.council, person=person),
         },
+    )
+
+
+def supervisor_edit(request: CouncilRequest, council_slug: str, person_pk: int) -> HttpResponse:
+    _require_people_admin(request)
+    person = or_404(selectors.person_in_council(council=request.council, pk=person_pk))
+    current = selectors.supervisor_of(council=request.council, person=person)
+    form = SupervisorForm(request.POST or None, council=request.council, person=person, initial={"supervisor": current})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supervisor_set(
+                council=request.council, supervisee=person, supervisor=form.cleaned_data["supervisor"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None if not hasattr(exc, "error_dict") else "supervisor", exc.messages)
+        else:
+            messages.success(request, _("Supervisor saved."))
+            return redirect("people:person_detail", council_slug=council_slug, person_pk=person.pk)
+    return render(request, "qaportal/supervisor_edit.html", {"person": person, "form": form})
+
+
+def supervision(request: CouncilRequest, council_slug: str) -> HttpResponse:
+    """Who supervises whom, and the CSV import that records it for many people at once."""
+    _require_people_admin(request)
+    form = SupervisionImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.supervision_import_csv(
+            council=request.council, data=form.cleaned_data["file"].read(), by=request.user
+        )
+        if not result.errors:
+            messages.success(
+                request,
+                _("Import complete: %(n)d supervisors recorded.") % {"n": result.recorded},
+            )
+            return redirect("people:supervision", council_slug=council_slug)
+    return render(
+        request,
+        "qaportal/supervision.html",
+        {"form": form, "result": result, "lines": selectors.supervision_lines(council=request.council)},
     )
 
 

@@ -36,6 +36,7 @@ from .models import (
     ScaleLevel,
     SectionKind,
     Standard,
+    Subject,
     TemplateSection,
     TemplateVersion,
 )
@@ -211,6 +212,7 @@ def normalise_template(t: dict) -> dict:
         "delegable_to_roles": list(t.get("delegable_to_roles") or []),
         "requires_authorisation": bool(t.get("requires_authorisation", True)),
         "review_kinds": list(t.get("review_kinds") or [ReviewKind.MANDATORY, ReviewKind.ADDITIONAL]),
+        "subject": t.get("subject", Subject.CASE),
         "independence": t.get("independence", Independence.PEER),
         "lookback_group": _text(t.get("lookback_group")),
         "sections": [
@@ -281,6 +283,13 @@ def validate_template(t: dict, *, frameworks: set[str], scales: set[str]) -> lis
         err("say which roles may complete it (completed_by_roles)")
     if t["independence"] not in Independence.values:
         err(f'independence "{t["independence"]}" is not one of {", ".join(Independence.values)}')
+    if t["subject"] not in Subject.values:
+        err(f'subject "{t["subject"]}" is not one of {", ".join(Subject.values)}')
+    elif t["subject"] == Subject.SUPERVISEE and t["independence"] not in {
+        Independence.SUPERVISOR,
+        Independence.LINE_MANAGER,
+    }:
+        err("a review of a member of staff is by their supervisor or their supervisor's line manager (independence)")
     for kind in t["review_kinds"]:
         if kind not in ReviewKind.values:
             err(f'review kind "{kind}" is not one of {", ".join(ReviewKind.values)}')
@@ -503,6 +512,7 @@ def create_version(
         delegable_to_roles=content["delegable_to_roles"],
         requires_authorisation=content["requires_authorisation"],
         review_kinds=content["review_kinds"],
+        subject=content["subject"],
         independence=content["independence"],
         lookback_group=content["lookback_group"],
         created_by=by,
@@ -560,6 +570,7 @@ def export_version(version: TemplateVersion) -> dict:
         "delegable_to_roles": version.delegable_to_roles,
         "requires_authorisation": version.requires_authorisation,
         "review_kinds": version.review_kinds,
+        **({"subject": version.subject} if version.subject != Subject.CASE else {}),
         "independence": version.independence,
         **({"lookback_group": version.lookback_group} if version.lookback_group else {}),
         "sections": [

@@ -19,6 +19,7 @@ from .models import (
     ReviewKind,
     SectionKind,
     Standard,
+    Subject,
     TemplateVersion,
 )
 
@@ -99,6 +100,7 @@ class VersionSettingsForm(forms.Form):
     review_kinds = forms.MultipleChoiceField(
         label=_("Kinds of review that may use it"), choices=ReviewKind.choices, widget=forms.CheckboxSelectMultiple
     )
+    subject = forms.ChoiceField(label=_("What a review is about"), choices=Subject.choices, widget=forms.RadioSelect)
     independence = forms.ChoiceField(
         label=_("Who may review a case"), choices=Independence.choices, widget=forms.RadioSelect
     )
@@ -140,9 +142,20 @@ class VersionSettingsForm(forms.Form):
             "delegable_to_roles": version.delegable_to_roles,
             "requires_authorisation": version.requires_authorisation,
             "review_kinds": version.review_kinds,
+            "subject": version.subject,
             "independence": version.independence,
             "lookback_group": version.lookback_group,
         }
+
+    def clean(self):
+        data = super().clean()
+        line = {Independence.SUPERVISOR, Independence.LINE_MANAGER}
+        if data.get("subject") == Subject.SUPERVISEE and data.get("independence") not in line:
+            self.add_error(
+                "independence",
+                _("A review of a member of staff is by their supervisor or their supervisor's line manager."),
+            )
+        return data
 
     def section_fields(self):
         return [self[f"section_{kind}"] for kind in SectionKind.values]

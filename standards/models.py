@@ -40,6 +40,17 @@ class Independence(models.TextChoices):
     PEER = "peer", _("A peer: not the case's worker or manager, and not in the team that owns it")
     WITHIN_SERVICE = "within_service", _("Within the service: anyone but the case's worker")
     ENCOURAGED = "encouraged", _("Another team is encouraged, not required: a warning, never a refusal")
+    # Line relationships (Coventry): supervisors audit and observe their own supervisees, and the
+    # supervisors' line managers audit the supervision records.
+    SUPERVISOR = "supervisor", _("Line relationship: the worker's supervisor")
+    LINE_MANAGER = "line_manager", _("Line relationship: the worker's supervisor's line manager")
+
+
+class Subject(models.TextChoices):
+    """What a review is about."""
+
+    CASE = "case", _("A person's case file, by its PIN")
+    SUPERVISEE = "supervisee", _("A member of staff: their practice or their supervision records")
 
 
 class Completion(models.TextChoices):
@@ -143,6 +154,7 @@ class TemplateVersion(CouncilOwned):
     delegable_to_roles = models.JSONField(default=list, blank=True)
     requires_authorisation = models.BooleanField(default=True)
     review_kinds = models.JSONField(default=list)
+    subject = models.CharField(max_length=12, choices=Subject.choices, default=Subject.CASE)
     independence = models.CharField(max_length=16, choices=Independence.choices, default=Independence.PEER)
     lookback_group = models.CharField(
         max_length=40,

@@ -52,6 +52,13 @@ class ProgrammeRule(CouncilOwned):
     class Mode(models.TextChoices):
         SAMPLE = "sample", _("Group managers allocate from a monthly case sample")
         DIRECT = "direct", _("Each person is asked directly and chooses the case")
+        SUPERVISEE = (
+            "supervisee",
+            _(
+                "One for each supervisee with the role, asked of their supervisor or the supervisor's line manager "
+                "(as the form says), spread across the months"
+            ),
+        )
 
     programme = models.ForeignKey(AuditProgramme, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(max_length=160)
@@ -63,17 +70,28 @@ class ProgrammeRule(CouncilOwned):
         related_name="+",
         help_text=_("Empty: use the programme's timetable."),
     )
-    role = models.CharField(max_length=40, choices=Role.choices)
+    role = models.CharField(
+        max_length=40, choices=Role.choices, help_text=_("Of the supervisees, for a rule for each supervisee.")
+    )
     team_kind = models.CharField(
         max_length=20,
         choices=TeamKind.choices,
         blank=True,
         help_text=_("Only people in teams of this kind. Empty: any team."),
     )
+    except_team_kind = models.CharField(
+        max_length=20,
+        choices=TeamKind.choices,
+        blank=True,
+        help_text=_("Not people in teams of this kind, who have a rule of their own (Coventry's therapy audit)."),
+    )
     months = models.JSONField(default=list, help_text=_("Months of the year, 1 to 12."))
-    count = models.PositiveSmallIntegerField(default=1, help_text=_("Reviews each person is expected to complete."))
+    count = models.PositiveSmallIntegerField(
+        default=1,
+        help_text=_("Reviews each person is expected to complete; for each supervisee, the number in a year."),
+    )
     kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.MANDATORY)
-    mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.SAMPLE)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SAMPLE)
 
     class Meta:
         ordering = ["programme", "pk"]
@@ -141,6 +159,14 @@ class ExpectedReview(CouncilOwned):
     period = models.DateField()
     number = models.PositiveSmallIntegerField(default=1, help_text=_("1 to the rule's count."))
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expected_reviews")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For a rule for each supervisee: the supervisee the review is about."),
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     template = models.ForeignKey("standards.ReviewTemplate", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=ReviewKind.choices)
@@ -152,8 +178,15 @@ class ExpectedReview(CouncilOwned):
         ordering = ["period", "person", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "rule", "period", "person", "number"], name="one_expected_review"
-            )
+                fields=["council", "rule", "period", "person", "number"],
+                condition=models.Q(subject__isnull=True),
+                name="one_expected_review",
+            ),
+            models.UniqueConstraint(
+                fields=["council", "rule", "period", "subject"],
+                condition=models.Q(subject__isnull=False),
+                name="one_expected_review_each_supervisee",
+            ),
         ]
         indexes = [models.Index(fields=["council", "period"])]
 

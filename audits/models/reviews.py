@@ -5,11 +5,12 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from qaportal.models import Council, CouncilOwned, Membership, Team
-from standards.models import ReviewKind
+from standards.models import ReviewKind, Subject
 
 
 class Case(CouncilOwned):
@@ -24,14 +25,26 @@ class Case(CouncilOwned):
     responsible_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A person's case file (by PIN), or a member of staff's supervision file (Coventry's supervision
+    # audit and practice observation are about a supervisee: the worker is the supervisee).
+    about = models.CharField(max_length=12, choices=Subject.choices, default=Subject.CASE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pin"]
-        constraints = [models.UniqueConstraint(fields=["council", "pin"], name="case_pin_unique_in_council")]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "pin"], name="case_pin_unique_in_council"),
+            models.UniqueConstraint(
+                fields=["council", "responsible_worker"],
+                condition=models.Q(about="supervisee"),
+                name="one_supervision_file_each",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"PIN {self.pin}"
+        if self.about == Subject.SUPERVISEE:
+            return gettext("Supervision file of %(person)s") % {"person": self.responsible_worker}
+        return gettext("PIN %(pin)s") % {"pin": self.pin}
 
 
 OPEN_STATUSES = ("allocated", "in_progress", "returned")

@@ -85,6 +85,11 @@ class RuleForm(forms.Form):
     )
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     team_kind = forms.ChoiceField(label=gettext_lazy("Team kind"), required=False)
+    except_team_kind = forms.ChoiceField(
+        label=gettext_lazy("Not for teams of this kind"),
+        required=False,
+        help_text=gettext_lazy("For people who have a rule of their own, as Coventry's therapy services do."),
+    )
     months = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Months"),
         coerce=int,
@@ -105,6 +110,8 @@ class RuleForm(forms.Form):
         self.fields["template"].empty_label = _("Use the programme's timetable")
         team_kind_field = cast(forms.ChoiceField, self.fields["team_kind"])
         team_kind_field.choices = [("", _("Any team"))] + list(TeamKind.choices)
+        except_field = cast(forms.ChoiceField, self.fields["except_team_kind"])
+        except_field.choices = [("", _("None"))] + list(TeamKind.choices)
 
 
 class TimetableForm(forms.Form):

@@ -94,6 +94,7 @@ def load_programme(council: Council, data: dict | None = None) -> AuditProgramme
                 template=templates[rule["template"]] if rule["template"] else None,
                 role=rule["role"],
                 team_kind=rule.get("team_kind", ""),
+                except_team_kind=rule.get("except_team_kind", ""),
                 months=sorted(set(rule["months"]), key=rule["months"].index),
                 count=rule["count"],
                 kind=rule["kind"],

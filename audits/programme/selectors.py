@@ -14,11 +14,11 @@ from qaportal.fields import people_to_choose
 from qaportal.models import Council, Membership, Team, User
 from qaportal.roles import Role
 from qaportal.selectors import teams_over
-from standards.models import ReviewKind
+from standards.models import ReviewKind, ReviewTemplate, Subject
 from standards.selectors import current_version
 
 from ..models import AuditProgramme, Case, CaseSample, ExpectedReview, ProgrammeRule, Review
-from ..reviews.rules import NewReviewRules, reviews_within_lookback
+from ..reviews.rules import LINE_RULES, NewReviewRules, reviews_within_lookback
 
 SAMPLE_SIZE = 10
 
@@ -37,10 +37,46 @@ def people_for_rule(rule: ProgrammeRule) -> list[tuple[int, int | None]]:
     memberships = Membership.objects.filter(council_id=rule.council_id, role=rule.role, user__is_active=True)
     if rule.team_kind:
         memberships = memberships.filter(team__kind=rule.team_kind, team__is_active=True)
+    if rule.except_team_kind:
+        memberships = memberships.exclude(team__kind=rule.except_team_kind)
     people: dict[int, int | None] = {}
     for user_id, team_id in memberships.order_by("user_id", "team_id").values_list("user_id", "team_id"):
         people.setdefault(user_id, team_id)
     return sorted(people.items())
+
+
+def supervisees_due(
+    *, rule: ProgrammeRule, template: ReviewTemplate, period: dt.date, first_month: int
+) -> list[tuple[int, int, int | None]]:
+    """(who audits, supervisee, supervisee's team) for each supervisee whose turn under a rule for each
+    supervisee falls in `period`. Coventry's framework: supervision records "annually with audit
+    activity spread over year", practice standards audits twice a year, an observation once a year.
+
+    The rule's months (in programme-year order) are split into `count` equal blocks; each auditor's
+    supervisees are spaced evenly through a block, starting at a point that differs between
+    auditors, so one person's audits are spread across the year, and so is the council's."""
+    version = current_version(template=template)
+    if version is None or version.independence not in LINE_RULES:
+        return []
+    people = dict(people_for_rule(rule))
+    lines = NewReviewRules(council=rule.council, version=version, kind=rule.kind, reviewers=[], cases=[])
+    by_auditor: dict[int, list[int]] = {}
+    for supervisee in sorted(people):
+        auditor = lines.line_auditor(supervisee)
+        if auditor is not None:
+            by_auditor.setdefault(auditor, []).append(supervisee)
+    months = sorted(set(rule.months), key=lambda m: (m - first_month) % 12)
+    if not months:
+        return []
+    count = max(1, min(rule.count, len(months)))
+    block = len(months) // count
+    due = []
+    for auditor, supervisees in sorted(by_auditor.items()):
+        for k, supervisee in enumerate(supervisees):
+            turn = (auditor + k * block // len(supervisees)) % block
+            if period.month in {months[b * block + turn] for b in range(count)}:
+                due.append((auditor, supervisee, people[supervisee]))
+    return due
 
 
 def is_run_day(today: dt.date) -> bool:
@@ -71,7 +107,8 @@ def draw_cases(
     rng = random.Random(seed)
     pools = []
     for team_id in sorted(team_ids):
-        ids = sorted(set(Case.objects.filter(council=council, team_id=team_id).values_list("pk", flat=True)) - exclude)
+        cases = Case.objects.filter(council=council, team_id=team_id, about=Subject.CASE)
+        ids = sorted(set(cases.values_list("pk", flat=True)) - exclude)
         rng.shuffle(ids)
         pools.append(ids)
     drawn: list[int] = []
@@ -109,12 +146,15 @@ def case_histories(*, council: Council, case_ids: list[int]) -> dict[int, list[R
 
 
 def requests_for(*, council: Council, user: User) -> QuerySet[ExpectedReview]:
-    """Direct requests waiting for the person to choose a case."""
+    """Direct requests, and audits of a supervisee's practice, waiting for the person to choose a case."""
     return (
         ExpectedReview.objects.filter(
-            council=council, person=user, review__isnull=True, rule__mode=ProgrammeRule.Mode.DIRECT
+            council=council,
+            person=user,
+            review__isnull=True,
+            rule__mode__in=[ProgrammeRule.Mode.DIRECT, ProgrammeRule.Mode.SUPERVISEE],
         )
-        .select_related("template")
+        .select_related("template", "subject")
         .order_by("due_date")
     )
 
@@ -202,14 +242,16 @@ OWN_CASES_OFFERED = 100
 
 def own_cases_to_choose(*, expected: ExpectedReview, today: dt.date | None = None) -> list[Case]:
     """For a self-audit, the person's own cases that the form's rules let them audit (look-back and
-    role applied), so nobody types a PIN from memory. Other kinds of audit are of someone else's case."""
-    if expected.kind != ReviewKind.SELF:
+    role applied), so nobody types a PIN from memory; for an audit with a supervisee, the supervisee's.
+    Other kinds of audit are of someone else's case."""
+    worker = expected.subject if expected.subject_id else expected.person
+    if expected.kind != ReviewKind.SELF and not expected.subject_id:
         return []
     version = current_version(template=expected.template)
     if version is None:
         return []
     cases = list(
-        Case.objects.filter(council=expected.council, responsible_worker=expected.person)
+        Case.objects.filter(council=expected.council, responsible_worker=worker, about=Subject.CASE)
         .select_related("team")
         .order_by("pin")[:OWN_CASES_OFFERED]
     )

@@ -18,6 +18,8 @@ from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
 from qaportal.selectors import teams_over
 from qaportal.uploads import csv_rows
+from standards.models import ReviewTemplate, Subject
+from standards.selectors import current_version
 
 from ..models import (
     AuditProgramme,
@@ -38,6 +40,7 @@ from .selectors import (
     programme_for,
     recently_reviewed_case_ids,
     sample_managers,
+    supervisees_due,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
             return report
         programme = programme_for(council=council, period=period)
         sample_rules: list[ProgrammeRule] = []
+        supervisee_rules: list[ProgrammeRule] = []
         if programme is not None:
             timetable = dict(programme.timetable.values_list("month", "template_id"))
             due = last_working_day(period)
@@ -83,6 +87,28 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
                     continue
                 if rule.mode == ProgrammeRule.Mode.SAMPLE:
                     sample_rules.append(rule)
+                if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
+                    supervisee_rules.append(rule)
+                    rows += [
+                        ExpectedReview(
+                            council=council,
+                            rule=rule,
+                            period=period,
+                            person_id=auditor_id,
+                            subject_id=supervisee_id,
+                            team_id=team_id,
+                            template_id=template_id,
+                            kind=rule.kind,
+                            due_date=due,
+                        )
+                        for auditor_id, supervisee_id, team_id in supervisees_due(
+                            rule=rule,
+                            template=ReviewTemplate.objects.get(council=council, pk=template_id),
+                            period=period,
+                            first_month=programme.starts_on.month,
+                        )
+                    ]
+                    continue
                 for person_id, team_id in people_for_rule(rule):
                     for number in range(1, rule.count + 1):
                         rows.append(
@@ -102,6 +128,7 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
             ExpectedReview.objects.bulk_create(rows, ignore_conflicts=True)
             report.expected_created = ExpectedReview.objects.filter(council=council, period=period).count() - before
             report.samples_created = _build_samples(council=council, period=period, rules=sample_rules)
+            _allocate_supervision_files(council=council, period=period, rules=supervisee_rules)
         ProgrammeRun.objects.update_or_create(
             council=council,
             period=period,
@@ -131,6 +158,27 @@ def run_month_for_all(*, period: dt.date, councils: QuerySet[Council] | None = N
                 )
             reports.append(RunReport(council=council.slug, period=month_start(period), error=str(exc)))
     return reports
+
+
+def _allocate_supervision_files(*, council: Council, period: dt.date, rules: list[ProgrammeRule]) -> None:
+    """A review about a supervisee (Coventry's supervision audit, practice observation) has nothing to
+    choose: it is allocated to the person the line relationship names as soon as it is expected. One
+    the rules refuse (someone's line changed since) stays on the programme page, unallocated."""
+    waiting = ExpectedReview.objects.filter(
+        council=council, period=period, rule__in=rules, review__isnull=True, subject__isnull=False
+    ).select_related("subject", "person", "template")
+    for expected in waiting:
+        version = current_version(template=expected.template)
+        if version is None or version.subject != Subject.SUPERVISEE:
+            continue  # the supervisor chooses which of the supervisee's cases (practice standards audit)
+        try:
+            expected_allocate(
+                expected=expected,
+                case=review_services.supervision_file_for(council=council, supervisee=expected.subject),
+                by=None,
+            )
+        except ValidationError as exc:
+            logger.warning("Not allocated: %s (%s)", expected, "; ".join(exc.messages))
 
 
 # --- case samples --------------------------------------------------------------------------------
@@ -259,9 +307,9 @@ def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
 
 
 @transaction.atomic
-def expected_allocate(*, expected: ExpectedReview, case: Case, by: User, delegate: User | None = None) -> Review:
+def expected_allocate(*, expected: ExpectedReview, case: Case, by: User | None, delegate: User | None = None) -> Review:
     """Allocate a case (from the sample, or the person's own choice) to an expected review. The peer,
-    role and look-back rules are the same as for any review."""
+    role and look-back rules are the same as for any review. `by` None: the programme itself."""
     # Re-read under a lock: two group managers (or two tabs) allocating the same expected review at
     # once are serialised, and the second is told it is already allocated.
     current = (
@@ -270,8 +318,10 @@ def expected_allocate(*, expected: ExpectedReview, case: Case, by: User, delegat
         .get(council=expected.council, pk=expected.pk)
     )
     if current.review_id and current.review.status != Review.Status.CANCELLED:
+        raise ValidationError(_("This review has already been allocated (%(case)s).") % {"case": current.review.case})
+    if expected.subject_id and case.responsible_worker_id != expected.subject_id:
         raise ValidationError(
-            _("This review has already been allocated (PIN %(pin)s).") % {"pin": current.review.case.pin}
+            _("This audit is of %(person)s's practice: choose one of their cases.") % {"person": expected.subject}
         )
     review = review_services.review_allocate(
         council=expected.council,

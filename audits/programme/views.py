@@ -192,7 +192,8 @@ def rule_edit(request: CouncilRequest, council_slug: str, rule_pk: int) -> HttpR
     _require(request, permissions.can_edit_programme)
     rule = _rule(request, rule_pk)
     initial = {
-        f: getattr(rule, f) for f in ["name", "template", "role", "team_kind", "months", "count", "kind", "mode"]
+        f: getattr(rule, f)
+        for f in ["name", "template", "role", "team_kind", "except_team_kind", "months", "count", "kind", "mode"]
     }
     form = RuleForm(request.POST or None, initial=initial, council=request.council)
     if request.method == "POST" and form.is_valid():

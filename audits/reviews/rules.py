@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
-from standards.models import Independence, ReviewKind, TemplateVersion
+from qaportal.selectors import supervisors_of
+from standards.models import Independence, ReviewKind, Subject, TemplateVersion
 
 from ..models import Case, Review
 from ..models.reviews import COMPLETED_STATUSES, OPEN_STATUSES
 
 PEER_KINDS = {ReviewKind.MANDATORY, ReviewKind.PEER}
+LINE_RULES = {Independence.SUPERVISOR, Independence.LINE_MANAGER}
 # Somerset's framework has one audit methodology for managers and advanced practitioners and another
 # for practitioners; only the practitioners' peer audits carry the "another team" encouragement.
 AUDITING_MANAGER_ROLES = {
@@ -76,6 +78,9 @@ class NewReviewRules:
             self.roles[user_id].add(role)
             if team_id and role != Role.GROUP_MANAGER:  # a group manager is over teams, not in them
                 self.teams[user_id].add(team_id)
+        # Coventry's line relationships: who supervises whom, for the whole council at once.
+        self.supervisors: dict[int, int] = supervisors_of(council=council) if version.independence in LINE_RULES else {}
+        self._names: dict[int, User] = {}
         # The latest review that stops another: an open one of this form (a case has one mandatory
         # review of a form at a time), or one completed in the look-back window of the form's group.
         self.previous: dict[int, Review] = {}
@@ -115,7 +120,14 @@ class NewReviewRules:
                 _("%(person)s cannot complete a %(t)s: it is completed by %(allowed)s.")
                 % {"person": reviewer, "t": template, "allowed": allowed}
             )
-        if self.kind in PEER_KINDS:
+        if case.about != version.subject:
+            message = (
+                _("A %(t)s is about a member of staff, not a person's case: choose the member of staff.")
+                if version.subject == Subject.SUPERVISEE
+                else _("A %(t)s is about a person's case: %(case)s is a member of staff's supervision file.")
+            )
+            problems.append(message % {"t": template, "case": case})
+        if self.kind in PEER_KINDS or version.independence in LINE_RULES:
             problems += self.independence_problems(reviewer, case)
         previous = self.previous.get(case.pk)
         if previous is not None:
@@ -167,6 +179,8 @@ class NewReviewRules:
         worker or manager, nor in its team); within the service (anyone but the case's worker: AMHP
         PSRs are "completed via the AMHP service"); or only encouraged (never refused)."""
         rule = self.version.independence
+        if rule in LINE_RULES:
+            return self._line_problems(person, case)
         if rule == Independence.ENCOURAGED:
             if self.kind == ReviewKind.PEER and person.pk == case.responsible_worker_id:
                 return [
@@ -188,6 +202,49 @@ class NewReviewRules:
                     "independent of the team."
                 )
                 % {"person": person, "team": case.team, "pin": case.pin}
+            ]
+        return []
+
+    def line_auditor(self, worker_id: int | None) -> int | None:
+        """Who the form's line relationship names for the worker's work: their supervisor, or their
+        supervisor's line manager (the supervisor's own supervisor)."""
+        supervisor = self.supervisors.get(worker_id) if worker_id else None
+        if self.version.independence == Independence.LINE_MANAGER:
+            return self.supervisors.get(supervisor) if supervisor else None
+        return supervisor
+
+    def _name(self, user_id: int) -> User:
+        if user_id not in self._names:
+            self._names.update(User.objects.in_bulk([user_id, *self.supervisors.values()]))
+        return self._names[user_id]
+
+    def _line_problems(self, person: User, case: Case) -> list[str]:
+        """Coventry's framework: supervisors audit and observe their own supervisees; supervisors'
+        line managers audit the supervision records."""
+        worker_id = case.responsible_worker_id
+        auditor = self.line_auditor(worker_id)
+        by_line_manager = self.version.independence == Independence.LINE_MANAGER
+        if worker_id is None:
+            return [_("%(case)s has no allocated worker, so nobody supervises the work on it.") % {"case": case}]
+        worker = self._name(worker_id)
+        if auditor is None:
+            missing = (
+                _("%(worker)s's supervisor has no line manager recorded")
+                if by_line_manager and self.supervisors.get(worker_id)
+                else _("%(worker)s has no supervisor recorded")
+            ) % {"worker": worker}
+            return [
+                _("%(missing)s: a council admin records supervision under People, Supervision.") % {"missing": missing}
+            ]
+        if person.pk != auditor:
+            who = self._name(auditor)
+            return [
+                (
+                    _("A %(t)s of %(worker)s's work is by their supervisor's line manager, %(who)s.")
+                    if by_line_manager
+                    else _("A %(t)s of %(worker)s's work is by their supervisor, %(who)s.")
+                )
+                % {"t": self.version.template, "worker": worker, "who": who}
             ]
         return []
 

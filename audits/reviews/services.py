@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaportal.calendar import last_working_day
-from qaportal.models import Council, User
+from qaportal.models import Council, Membership, User
+from qaportal.roles import Role
+from qaportal.selectors import supervisor_of
 from qaportal.text import problem_in_text, without_control_characters
-from standards.models import ReviewKind, ReviewTemplate
+from standards.models import ReviewKind, ReviewTemplate, Subject
 from standards.selectors import current_version
 
 from .. import notifications
@@ -94,15 +96,16 @@ def review_allocate(
     template: ReviewTemplate,
     case: Case,
     reviewer: User,
-    by: User,
+    by: User | None,
     kind: str = ReviewKind.MANDATORY,
     period: dt.date | None = None,
     due_date: dt.date | None = None,
     delegate: User | None = None,
 ) -> Review:
     """Allocate a case for review, to `reviewer` (delegated to `delegate` where the template allows).
-    Peer, role and look-back rules are checked by `rules.check_new_review`."""
-    if by != reviewer and not permissions.can_allocate(by, council):
+    Peer, role and look-back rules are checked by `rules.check_new_review`. `by` None: the monthly
+    programme allocated it."""
+    if by is not None and by != reviewer and not permissions.can_allocate(by, council):
         raise PermissionDenied(_("Only group managers and the quality team allocate reviews."))
     version = current_version(template=template)
     if version is None:
@@ -141,6 +144,33 @@ def review_allocate(
     if by != reviewer or delegate is not None:
         transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
     return review
+
+
+@transaction.atomic
+def supervision_file_for(*, council: Council, supervisee: User) -> Case:
+    """The member of staff's supervision file: what a review about them (Coventry's supervision audit,
+    practice observation) is of. Held in their team, with their current supervisor as its manager."""
+    supervisor = supervisor_of(council=council, person=supervisee)
+    team_id = (
+        Membership.objects.filter(council=council, user=supervisee, team__isnull=False)
+        .exclude(role=Role.GROUP_MANAGER)
+        .values_list("team_id", flat=True)
+        .first()
+    ) or Membership.objects.filter(council=council, user=supervisee, team__isnull=False).values_list(
+        "team_id", flat=True
+    ).first()
+    if team_id is None:
+        raise ValidationError(_("%(person)s is in no team, so has no supervision file here.") % {"person": supervisee})
+    case, created = Case.objects.get_or_create(
+        council=council,
+        about=Subject.SUPERVISEE,
+        responsible_worker=supervisee,
+        defaults={"pin": f"staff-{supervisee.pk}", "team_id": team_id, "responsible_manager": supervisor},
+    )
+    if not created and case.responsible_manager_id != (supervisor.pk if supervisor else None):
+        case.responsible_manager = supervisor
+        case.save(update_fields=["responsible_manager"])
+    return case
 
 
 def review_start_own(*, council: Council, template: ReviewTemplate, case: Case, by: User, kind: str) -> Review:

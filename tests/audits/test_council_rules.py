@@ -15,6 +15,7 @@ from audits.reviews import services
 from audits.reviews.rules import new_review_warnings
 from qaportal.calendar import add_months
 from qaportal.models import Council, Membership
+from qaportal.services import supervisor_set
 from standards.models import ReviewTemplate
 from tests.factories import CaseFactory, TeamFactory
 
@@ -160,8 +161,11 @@ def test_councils_whose_documents_set_no_look_back_can_audit_a_case_again(
     """Lincolnshire's Quality Practice Assurance Standards and Coventry's QA framework say nothing of
     re-auditing a case: the look-back is off (a council turns it on with a look-back group)."""
     council = load_council_catalogue(slug)
-    case = CaseFactory(council=council, team=TeamFactory(council=council))
     auditor = make_member(council, "service_manager", team=TeamFactory(council=council))
+    worker = make_member(council, "practitioner", team=TeamFactory(council=council), profession="social_worker")
+    case = CaseFactory(council=council, team=TeamFactory(council=council), responsible_worker=worker)
+    # Coventry's practice standards audit is by the worker's supervisor (framework, Appendix 6).
+    supervisor_set(council=council, supervisee=worker, supervisor=auditor)
     template = ReviewTemplate.objects.get(council=council, key=key)
     first = services.review_allocate(council=council, template=template, case=case, reviewer=auditor, by=auditor)
     completed(first, auditor, months_ago=1)

@@ -108,15 +108,25 @@ def test_somerset_counts_per_role_follow_the_timetable(demo):
     assert counts["principal_social_worker"] == {2}
 
 
-def test_coventry_runs_its_annual_audit_plan(demo):
+def test_coventry_runs_its_annual_audit_plan_for_each_supervisee(demo):
+    # Coventry Practice Quality Assurance Framework, Appendix 6 (annual audit plan): supervision audit
+    # annually, practice standards audit bi-annually, practice observation annually; every month of
+    # the year has some, since each is spread over the year.
     run_year("coventry", dt.date(2026, 4, 1))
-    plan = Counter(
-        ExpectedReview.objects.filter(council__slug="coventry").values_list("template__key", "period__month")
+    per_supervisee = Counter(
+        ExpectedReview.objects.filter(council__slug="coventry").values_list("template__key", "subject_id")
     )
-    months = defaultdict(set)
-    for key, month in plan:
-        months[key].add(month)
-    assert months == {"supervision-audit": {6}, "practice-standards-audit": {4, 10}, "practice-observation": {1}}
+    times = defaultdict(set)
+    for (key, _subject), n in per_supervisee.items():
+        times[key].add(n)
+    assert times == {
+        "supervision-audit": {1},
+        "practice-standards-audit": {2},
+        "therapy-audit": {2},
+        "practice-observation": {1},
+    }
+    months = set(ExpectedReview.objects.filter(council__slug="coventry").values_list("period__month", flat=True))
+    assert len(months) >= 6
 
 
 def test_lincolnshire_runs_every_month(demo):
