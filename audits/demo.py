@@ -79,8 +79,12 @@ def _reload(review: Review) -> Review:
 def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) -> None:
     """Complete each section the reviewer completes, through the same service the pages use."""
     for section in sections_of(review):
-        if not section.reviewer_completes or section.kind in leave_out or section.kind == "escalation":
+        if not (section.reviewer_completes or section.worker_completes):
             continue
+        if section.kind in leave_out or section.kind == "escalation":
+            continue
+        # The worker's own part is filled in as the worker, as they would from their login.
+        author = (review.case.responsible_worker or by) if section.worker_completes else by
         fresh = _reload(review)
         form = next(s for s in sections_of(fresh) if s.kind == section.kind).form()
         data = QueryDict(mutable=True)
@@ -128,7 +132,7 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
             )
         state = next((s for s in fresh.section_states.all() if s.kind == section.kind), None)
         services.section_save(
-            review=fresh, kind=section.kind, data=data, base_version=state.version if state else 0, by=by
+            review=fresh, kind=section.kind, data=data, base_version=state.version if state else 0, by=author
         )
 
 

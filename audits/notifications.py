@@ -44,8 +44,7 @@ def notify_escalation(council: Council, escalation_id: int) -> list[str]:
             purpose="escalation",
             key=f"escalation-{escalation.pk}",
             recipient=manager,
-            subject=f"Escalation from a {review.template_version.template}: PIN {review.case.pin} needs immediate "
-            "action",
+            subject=f"Escalation from a {review.template_version.template}: {review.case} needs immediate action",
             template="audits/email/escalation.txt",
             context={
                 "escalation": escalation,
@@ -81,7 +80,7 @@ def notify_review_submitted(council: Council, review_id: int) -> list[str]:
             purpose="submitted",
             key=f"review-{review.pk}-event-{event.pk if event else 0}",
             recipient=manager,
-            subject=f"{review.template_version.template} of PIN {review.case.pin} is ready to authorise",
+            subject=f"{review.template_version.template} of {review.case} is ready to authorise",
             template="audits/email/submitted.txt",
             context={"review": review, "link": _link(council, "audits:authorise", review_pk=review.pk)},
         )
@@ -107,7 +106,7 @@ def notify_review_returned(council: Council, review_id: int) -> list[str]:
             purpose="returned",
             key=f"review-{review.pk}-event-{event.pk if event else 0}",
             recipient=person,
-            subject=f"Your {review.template_version.template} of PIN {review.case.pin} has been returned",
+            subject=f"Your {review.template_version.template} of {review.case} has been returned",
             template="audits/email/returned.txt",
             context={"review": review, "event": event, "link": _link(council, "audits:review", review_pk=review.pk)},
         )
@@ -136,7 +135,7 @@ def notify_review_allocated(council: Council, review_id: int) -> list[str]:
             purpose="allocated",
             key=f"review-{review.pk}-allocated-{person.pk}",
             recipient=person,
-            subject=f"You have a {template} to complete{due}: PIN {review.case.pin}",
+            subject=f"You have a {template} to complete{due}: {review.case}",
             template="audits/email/allocated.txt",
             context={
                 "review": review,
@@ -145,6 +144,35 @@ def notify_review_allocated(council: Council, review_id: int) -> list[str]:
             },
         )
     ]
+
+
+@shared_task(base=CouncilTask, name="audits.notify_worker_part")
+def notify_worker_part(council: Council, review_id: int, part: str) -> list[str]:
+    """Ask the worker whose practice is audited to complete their own part of the form (Coventry's
+    observation Part 1), with the link. Once per review, however often the task runs."""
+    review = (
+        Review.objects.filter(council=council, pk=review_id)
+        .select_related("case__responsible_worker", "template_version__template", "reviewer")
+        .first()
+    )
+    if review is None or not review.is_open or review.case.responsible_worker is None:
+        return []
+    worker = review.case.responsible_worker
+    sent = send_once(
+        council=council,
+        purpose="worker_part",
+        key=f"review-{review.pk}-worker-part",
+        recipient=worker,
+        subject=f"Your part of a {review.template_version.template} with {review.reviewer}",
+        template="audits/email/worker_part.txt",
+        context={
+            "review": review,
+            "person": worker,
+            "part": part,
+            "link": _link(council, "audits:section", review_pk=review.pk, kind="worker_part"),
+        },
+    )
+    return [worker.email] if sent else []
 
 
 @shared_task(base=CouncilTask, name="audits.notify_review_authorised")
@@ -177,7 +205,7 @@ def notify_review_authorised(council: Council, review_id: int) -> list[str]:
             subject=(
                 f"The {template} of your case PIN {review.case.pin} is ready to read"
                 if is_worker
-                else f"Your {template} of PIN {review.case.pin} has been authorised"
+                else f"Your {template} of {review.case} has been authorised"
             ),
             template="audits/email/authorised.txt",
             context={

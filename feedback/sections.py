@@ -232,6 +232,8 @@ class FeedbackSection(Section):
 
     def problems(self) -> list[Problem]:
         record = self._record()
+        if record is None and not self.required:
+            return []  # "if applicable" (Coventry's observation): left alone, it holds nothing back
         has_feedback = bool(record and record.feedback.strip() and record.given_by)
         has_reason = bool(record and record.no_contact_reason and record.no_contact_detail.strip())
         if has_feedback:

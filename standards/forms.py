@@ -276,11 +276,13 @@ class RatingsForm(forms.Form):
 class QuestionsForm(forms.Form):
     """An answer (and comment where the template asks for one) to each criterion."""
 
-    def __init__(self, *args, version: TemplateVersion, **kwargs):
+    def __init__(self, *args, version: TemplateVersion, answered_by: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(lv.code, lv.label) for lv in version.scale.levels.all()] if version.scale else []
         self.groups = []
         for standard in version.standards.all():
+            if answered_by is not None and standard.answered_by != answered_by:
+                continue  # the other party's part of the form (see audits' worker part)
             names = []
             for criterion in standard.criteria.all():
                 answer = f"answer_{criterion.pk}"

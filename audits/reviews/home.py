@@ -54,3 +54,13 @@ def audits_to_read_this_month(request: CouncilRequest):
     since = add_months(month_start(timezone.localdate()), -1)
     unread = selectors.audits_to_read(council=request.council, user=request.user, since=since)
     return "audits/home/to_read.html", {"unread": list(unread[:30]), "count": unread.count(), "since": since}
+
+
+@register_panel(11)
+def your_part_of_audits(request: CouncilRequest):
+    """Audits of the person's practice with a part that is theirs to complete (Coventry's observation
+    Part 1, a supervision audit's comments), while the audit is open."""
+    reviews = list(selectors.audits_with_your_part(council=request.council, user=request.user)[:20])
+    if not reviews:
+        return None
+    return "audits/home/your_part.html", {"reviews": reviews}

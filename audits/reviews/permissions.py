@@ -10,6 +10,7 @@ from qaportal.roles import ALLOCATOR_ROLES, CASE_ROLES, OVERSIGHT_ROLES, Role
 
 from ..models import QAPlanAction, Review
 from ..models.reviews import COMPLETED_STATUSES
+from ..sections import Section, worker_sections
 
 # Who else may read a review in full, beyond those named below: apps above `audits` register a rule
 # (moderation: the moderators a review is assigned to) instead of `audits` importing them.
@@ -40,8 +41,29 @@ def can_view_review(user: User, review: Review) -> bool:
         or is_group_manager_for(user, review)
         or has_any_role(user, review.council, OVERSIGHT_ROLES)
         or reads_completed_audits(user, review)
+        or takes_part(user, review)
         or any(rule(user, review) for rule in VISIBILITY_RULES)
     )
+
+
+def is_audited_worker(user: User, review: Review) -> bool:
+    return user.pk == review.case.responsible_worker_id
+
+
+def takes_part(user: User, review: Review) -> bool:
+    """The worker whose practice is audited, on a form with a part of their own (Coventry's observation
+    and supervision audit): they read the whole review, the observer's report included, as the form
+    intends ("Worker completes box four after reading the observer's report")."""
+    return is_audited_worker(user, review) and bool(worker_sections(review))
+
+
+def can_edit_section(user: User, review: Review, section: Section) -> bool:
+    """The reviewer (or delegate) their sections, the audited worker theirs, while the review is open."""
+    if not review.is_open:
+        return False
+    if section.worker_completes:
+        return is_audited_worker(user, review)
+    return section.reviewer_completes and is_reviewer(user, review)
 
 
 def reads_completed_audits(user: User, review: Review) -> bool:

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower, Trim
 
 from qaportal.models import Council, Document, User
 from qaportal.selectors import teams_over
-from standards.models import Criterion, Standard
+from standards.models import Criterion, SectionKind, Standard
 
 from ..models import Case, Escalation, QAPlanAction, Review, ReviewEvent
 from ..models.reviews import ReviewQuerySet
@@ -209,4 +209,20 @@ def audits_to_read(*, council: Council, user: User, since: dt.date) -> ReviewQue
         .filter(submitted_at__date__gte=since)
         .exclude(reads__user=user)
         .order_by("submitted_at", "pk")
+    )
+
+
+def audits_with_your_part(*, council: Council, user: User) -> QuerySet[Review]:
+    """Open audits of `user`'s practice whose form has a part the worker completes themselves."""
+    return (
+        Review.objects.filter(council=council, case__responsible_worker=user)
+        .open()
+        .exclude(reviewer=user)
+        .filter(
+            Q(template_version__standards__answered_by="subject")
+            | Q(template_version__sections__kind=SectionKind.SUBJECT_COMMENTS)
+        )
+        .distinct()
+        .select_related("template_version__template", "reviewer", "case__responsible_worker")
+        .order_by("due_date", "pk")
     )

@@ -143,6 +143,10 @@ def review_allocate(
         )
     if by != reviewer or delegate is not None:
         transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
+    worker_part = next((s for s in sections_of(review) if s.kind == "worker_part"), None)
+    if worker_part is not None:
+        part = worker_part.title
+        transaction.on_commit(lambda: notifications.notify_worker_part.delay(review.council_id, review.pk, part))
     return review
 
 
@@ -226,11 +230,9 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
     Raises SectionConflict (after keeping the person's input aside) when the section was saved by
     someone else — or in another tab — since `base_version`.
     """
-    if not permissions.can_edit_review(by, review):
-        raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
     section = section_of(review, kind)
-    if section is None or not section.reviewer_completes:
-        raise PermissionDenied(_("This section is not completed by the reviewer."))
+    if section is None or not permissions.can_edit_section(by, review, section):
+        raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
     form = section.form(data)
     if not form.is_valid():
         return form
@@ -331,7 +333,7 @@ def _check_draft(review: Review, kind: str, data: dict) -> None:
     if any(problem_in_text(v) or problem_in_text(key) for key, values in data.items() for v in values):
         raise ValidationError(_("The draft holds control characters that cannot be kept: remove them and save."))
     section = section_of(review, kind)
-    if section is None or not section.reviewer_completes:
+    if section is None or not (section.reviewer_completes or section.worker_completes):
         raise ValidationError(_("This section is not completed by the reviewer."))
     try:
         section.form(querydict_from(data)).is_valid()
@@ -342,7 +344,8 @@ def _check_draft(review: Review, kind: str, data: dict) -> None:
 @transaction.atomic
 def section_autosave(*, review: Review, kind: str, data: dict, base_version: int, by: User) -> SectionDraft:
     """Keep unsaved input aside — never in the live record — until the person saves the section."""
-    if not permissions.can_edit_review(by, review):
+    section = section_of(review, kind)
+    if section is None or not permissions.can_edit_section(by, review, section):
         raise PermissionDenied
     _check_draft(review, kind, data)
     draft, _ = SectionDraft.objects.update_or_create(
@@ -378,7 +381,7 @@ def submit_problems(review: Review) -> list[SubmitProblem]:
     return [
         SubmitProblem(section.kind, problem.anchor, problem.message)
         for section in sections_of(review)
-        if section.reviewer_completes
+        if section.reviewer_completes or section.worker_completes
         for problem in section.problems()
     ]
 

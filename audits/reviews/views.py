@@ -88,13 +88,14 @@ def _task_list(request: CouncilRequest, review) -> HttpResponse:
 
 def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kind: str) -> HttpResponse:
     review = _review(request, review_pk)
-    if not permissions.can_edit_review(request.user, review):
+    section = section_of(review, kind)
+    if section is None or not (section.reviewer_completes or section.worker_completes):
+        raise Http404("This review has no such section.")
+    if not permissions.can_edit_section(request.user, review, section):
         if permissions.can_view_review(request.user, review):
             return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
         raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
-    section = section_of(review, kind)
-    if section is None or not section.reviewer_completes:
-        raise Http404("This review has no such section.")
+    by_worker = section.worker_completes
     state = next((s for s in review.section_states.all() if s.kind == kind), None)
     version = state.version if state else 0
     notice = None
@@ -130,6 +131,9 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
                     messages.success(request, _("Removed."))
                     return redirect(f"{request.path}{back}")
                 messages.success(request, _("%(section)s saved.") % {"section": section.title})
+                if by_worker and not ("save_and_continue" in request.POST and _next_section(review, kind)):
+                    # The worker's part done (or kept for later): back to the review they take part in.
+                    return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
                 if back:
                     return redirect("audits:check", council_slug=council_slug, review_pk=review.pk)
                 if "save_and_continue" in request.POST:
@@ -181,6 +185,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             "state": state,
             "next_section": _next_section(review, kind),
             "back_to_check": request.GET.get("next") == "check" or request.POST.get("next") == "check",
+            "by_worker": by_worker,
             # The guidance is open the first time this person opens the section, folded away after.
             "guidance_open": bool(section.guidance)
             and request.method == "GET"
@@ -205,7 +210,11 @@ def _int(value) -> int:
 
 
 def _next_section(review, kind: str):
-    editable = [s for s in sections_of(review) if s.reviewer_completes]
+    worker = section_of(review, kind)
+    worker_completes = worker is not None and worker.worker_completes
+    editable = [
+        s for s in sections_of(review) if s.worker_completes == worker_completes and s.completed_by != "group_manager"
+    ]
     kinds = [s.kind for s in editable]
     if kind in kinds and kinds.index(kind) + 1 < len(kinds):
         return editable[kinds.index(kind) + 1]
@@ -306,6 +315,9 @@ def _review_context(review, user) -> dict:
         "texts": {t.kind: t.text for t in review.texts.all()},
         "can_authorise": permissions.can_authorise(user, review),
         "can_edit": permissions.can_edit_review(user, review),
+        "worker_can_edit": [
+            s for s in sections_of(review) if s.worker_completes and permissions.can_edit_section(user, review, s)
+        ],
         "can_pdf": permissions.can_download_pdf(user, review),
         "can_acknowledge": permissions.can_acknowledge_escalation(user, review),
         "can_cancel": permissions.can_cancel(user, review),
@@ -322,7 +334,7 @@ def review_pdf(request: CouncilRequest, council_slug: str, review_pk: int) -> Ht
         council=request.council,
         kind=REVIEW_PDF,
         key=selectors.review_pdf_key(review),
-        title=f"{review.template_version.template} of PIN {review.case.pin}",
+        title=f"{review.template_version.template} of {review.case}",
         params={"review_id": review.pk},
         by=request.user,
     )

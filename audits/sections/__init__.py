@@ -6,7 +6,7 @@ per council. The built-in kinds are imported below so that they register themsel
 
 from . import best_practice, escalation, qa_plan, questions, ratings, text  # noqa: F401  (register the kinds)
 from .base import Change, Problem, Section
-from .registry import SECTIONS, register_section, review_relations, section_of, sections_of
+from .registry import SECTIONS, register_section, review_relations, section_of, sections_of, worker_sections
 
 __all__ = [
     "SECTIONS",
@@ -17,4 +17,5 @@ __all__ = [
     "review_relations",
     "section_of",
     "sections_of",
+    "worker_sections",
 ]

@@ -66,7 +66,9 @@ class Section:
     display_template = "audits/sections/display/text.html"
     # The allocated worker reads this section of a completed review of their work.
     worker_sees = False
-    reviewer_completes = True
+    # Who fills it in: the reviewer (or delegate); the worker whose practice is audited (Coventry's
+    # observation Part 1, a supervision audit's "subject's comments"); or the group manager.
+    completed_by = "reviewer"
     # What the review's pages must load for this section, in the one query set that loads a review:
     # relation names, or functions returning a Prefetch (built when the review is read, in scope).
     select_related: tuple[str, ...] = ()
@@ -78,6 +80,14 @@ class Section:
     @property
     def title(self) -> str:
         return str(SectionKind(self.kind).label)
+
+    @property
+    def reviewer_completes(self) -> bool:
+        return self.completed_by == "reviewer"
+
+    @property
+    def worker_completes(self) -> bool:
+        return self.completed_by == "worker"
 
     # Each kind has its own form class; `form` and `save` take and give that class. `add_row`: a
     # section of rows ("add another") shows one more empty row.

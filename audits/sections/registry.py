@@ -25,12 +25,20 @@ def register_section(kind: str, factory: SectionFactory | None = None):
 def sections_of(review: Review) -> list[Section]:
     """The review's sections in form order, as its template version defines them."""
     result = []
+    if any(s.answered_by == "subject" for s in review.template_version.standards.all()):
+        # The worker's own part comes first: they answer it before the reviewer can finish.
+        result.append(SECTIONS["worker_part"](review, True, ""))
     for spec in review.template_version.sections.all():
         factory = SECTIONS.get(spec.kind)
         if factory is None:
             raise LookupError(f"No section handles {spec.kind!r}: is the app that provides it installed?")
         result.append(factory(review, spec.required, spec.guidance))
     return result
+
+
+def worker_sections(review: Review) -> list[Section]:
+    """The sections the worker whose practice is audited completes themselves."""
+    return [s for s in sections_of(review) if s.worker_completes]
 
 
 def section_of(review: Review, kind: str) -> Section | None:

@@ -31,7 +31,7 @@ class TextSection(Section):
         SectionKind.SUMMARY: gettext_lazy("Your summary of the review"),
         SectionKind.GENERAL_COMMENTS: gettext_lazy("General comments"),
         SectionKind.ACTIONS: gettext_lazy("Actions arising from this audit"),
-        SectionKind.SUBJECT_COMMENTS: gettext_lazy("Comments of the person whose work was audited"),
+        SectionKind.SUBJECT_COMMENTS: gettext_lazy("Your comments on this audit"),
     }
 
     def __init__(self, review: Review, required: bool = True, guidance: str = "", kind: str = ""):
@@ -39,6 +39,8 @@ class TextSection(Section):
         self.kind = kind
         # The worker reads the reviewer's summary of their work, and their own comments.
         self.worker_sees = kind in {SectionKind.SUMMARY, SectionKind.SUBJECT_COMMENTS}
+        # "Subject's comments" are the audited worker's own words, typed by them (Coventry, Appendix 1).
+        self.completed_by = "worker" if kind == SectionKind.SUBJECT_COMMENTS else "reviewer"
 
     def _text(self) -> SectionText | None:
         return next((t for t in self.review.texts.all() if t.kind == self.kind), None)
@@ -78,7 +80,7 @@ class AuthorisationSection(Section):
     """Completed by the group manager, not the reviewer: shown in the task list for clarity."""
 
     kind = SectionKind.AUTHORISATION
-    reviewer_completes = False
+    completed_by = "group_manager"
     display_template = "audits/sections/display/authorisation.html"
 
     def progress(self) -> str:

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from audits.reviews import services
 from qaportal.models import User
+from qaportal.services import supervisor_set
 from standards.models import ReviewTemplate
 from tests.factories import CaseFactory, TeamFactory
 
@@ -299,7 +300,7 @@ def return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
     sign_out(page)
     sign_in_as(page, axe, reviewer.email)
     expect(page.locator("#returned-reviews-title")).to_have_text("Returned to you")
-    page.get_by_role("link", name=re.compile(f"of PIN {review.case.pin}")).first.click()
+    page.get_by_role("link", name=re.compile(f"of {re.escape(str(review.case))}")).first.click()
     expect(page.locator("main")).to_contain_text("Please add what was agreed about next steps.")
     axe(page)
     amend(page)
@@ -327,9 +328,17 @@ def _question_journey(page, axe, council, template_key, make_member, fill_answer
     owning, peer = TeamFactory(council=council, name="Owning team"), TeamFactory(council=council, name="Peer team")
     reviewer = make_member(council, "service_manager", team=peer, email=f"rev@{council.slug}.example")
     manager = make_member(council, "group_manager", team=owning, email=f"gm@{council.slug}.example")
-    case = CaseFactory(council=council, team=owning, pin="5550001")
     template = ReviewTemplate.objects.get(council=council, key=template_key)
     version = require_authorisation(template) if authorise else template.versions.get()
+    if version.subject == "supervisee":
+        # Coventry: the reviewer audits the supervision records of a worker their supervisee supervises.
+        worker = make_member(council, "practitioner", team=owning, profession="social_worker")
+        supervisor = make_member(council, "senior_practitioner", team=owning)
+        supervisor_set(council=council, supervisee=worker, supervisor=supervisor)
+        supervisor_set(council=council, supervisee=supervisor, supervisor=reviewer)
+        case = services.supervision_file_for(council=council, supervisee=worker)
+    else:
+        case = CaseFactory(council=council, team=owning, pin="5550001")
 
     review = services.review_allocate(
         council=council, template=template, case=case, reviewer=reviewer, by=manager, kind=version.review_kinds[0]
@@ -341,7 +350,7 @@ def _question_journey(page, axe, council, template_key, make_member, fill_answer
     # The second sitting: sign out, come back, carry on where they left off.
     sign_out(page)
     sign_in_as(page, axe, reviewer.email)
-    page.get_by_role("link", name=re.compile(f"of PIN {case.pin}")).first.click()
+    page.get_by_role("link", name=re.compile(f"of {re.escape(str(case))}")).first.click()
     expect(page.locator(".govuk-task-list")).to_contain_text(re.compile("Completed|In progress"))
     submit_from_check(page)
     expect(page.locator(".govuk-error-summary")).to_be_visible()
@@ -383,6 +392,83 @@ def test_coventry_supervision_audit_answered_yes_partly_no(page, axe, load_counc
         page.get_by_role("button", name=re.compile("Save")).first.click()
 
     return_amend_authorise(page, axe, council, review, reviewer, manager, amend)
+
+
+def test_a_coventry_observation_is_written_by_the_worker_and_the_observer_from_their_own_logins(
+    page, axe, load_council_catalogue, make_member
+):
+    """Coventry Practice Quality Assurance Framework, Appendix 4: the worker completes Part 1 (boxes one
+    to four), the observer Part 2; the observation cannot be submitted before both."""
+    council = load_council_catalogue("coventry", "Coventry City Council")
+    team = TeamFactory(council=council, name="Coventry North Locality Team")
+    worker = make_member(
+        council,
+        "practitioner",
+        team=team,
+        profession="social_worker",
+        email="priya@coventry.example",
+        first_name="Priya",
+        last_name="Shah",
+    )
+    observer = make_member(
+        council, "senior_practitioner", team=team, email="owen@coventry.example", first_name="Owen", last_name="Hart"
+    )
+    supervisor_set(council=council, supervisee=worker, supervisor=observer)
+    review = services.review_allocate(
+        council=council,
+        template=ReviewTemplate.objects.get(council=council, key="practice-observation"),
+        case=services.supervision_file_for(council=council, supervisee=worker),
+        reviewer=observer,
+        by=observer,
+    )
+
+    sign_in_as(page, axe, observer.email)
+    page.goto(f"/coventry/reviews/{review.pk}/")
+    expect(page.locator(".govuk-task-list")).to_contain_text("Completed by Priya Shah, from their own login")
+    expect(page.locator(".govuk-task-list")).to_contain_text("Waiting for the worker")
+    axe(page)
+    page.get_by_role("link", name="Questions").click()
+    expect(page.get_by_label(re.compile("Reflections on the observed practice"))).to_have_count(0)
+    page.get_by_label(re.compile("Assessment of the workers capability")).fill(
+        "Warm and clear with Mrs B; explained the options and checked she understood."
+    )
+    page.get_by_role("button", name="Save and continue").click()
+    page.goto(f"/coventry/reviews/{review.pk}/")
+    submit_from_check(page)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Priya Shah has not yet answered 1.1")
+    axe(page)
+    sign_out(page)
+
+    sign_in_as(page, axe, worker.email)
+    expect(page.get_by_role("heading", name="Your part of an audit")).to_be_visible()
+    page.get_by_role("link", name="Practice observation with Owen Hart").click()
+    expect(page.locator("#view-questions")).to_contain_text("Warm and clear with Mrs B")  # the observer's report
+    axe(page)
+    page.get_by_role("link", name="Complete Part 1: the worker's part").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Part 1: the worker's part")
+    axe(page)
+    for label, text in [
+        ("Brief background", "A review of Mrs B's support plan at her home."),
+        ("Planning for intervention", "Owen would observe only; introduced as my supervisor."),
+        ("Reflections on the observed practice", "I could have summarised the agreed actions sooner."),
+        ("Critical reflection and professional development", "Training on strengths-based conversations."),
+    ]:
+        page.get_by_label(re.compile(label)).fill(text)
+    page.get_by_role("button", name="Save your part").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    expect(page.locator("#view-worker_part")).to_contain_text("Training on strengths-based conversations.")
+    axe(page)
+    sign_out(page)
+
+    sign_in_as(page, axe, observer.email)
+    page.goto(f"/coventry/reviews/{review.pk}/")
+    expect(page.locator(".govuk-task-list")).not_to_contain_text("Waiting for the worker")
+    submit_from_check(page)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Review submitted")
+    axe(page)
+    review.refresh_from_db()
+    assert review.status == "submitted"
 
 
 def test_somerset_standard_audit(page, axe, load_council_catalogue, make_member):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audits.models import Case
 from qaportal import demo
-from qaportal.models import Council, Membership, Team
+from qaportal.models import Council, Membership, SupervisionRelationship, Team
 from standards.models import ReviewTemplate
 
 
@@ -25,11 +25,15 @@ def test_demo_has_four_councils_with_teams_staff_cases_and_catalogues(demo_data)
     for council in Council.objects.all():
         staff = Membership.objects.filter(council=council).values("user").distinct().count()
         assert 30 <= staff <= 60, f"{council} has {staff} staff"
-        assert Case.objects.filter(council=council).count() == 500
+        assert Case.objects.filter(council=council, about="case").count() == 500
         assert Team.objects.filter(council=council).count() >= 6
         assert ReviewTemplate.objects.filter(council=council).exists()
         roles = set(Membership.objects.filter(council=council).values_list("role", flat=True))
         assert roles == set(demo.DEMO_LOGIN_ROLES)
+    # Coventry's framework audits along lines of supervision; the other councils' documents do not.
+    supervised = {c.slug: SupervisionRelationship.objects.filter(council=c).count() for c in Council.objects.all()}
+    assert supervised["coventry"] >= 20
+    assert supervised["derbyshire"] == supervised["somerset"] == supervised["lincolnshire"] == 0
     derbyshire_kinds = set(Team.objects.filter(council__slug="derbyshire").values_list("kind", flat=True))
     assert {"long_term", "start", "ot"} <= derbyshire_kinds
 
