@@ -52,6 +52,7 @@ class ProgrammeRule(CouncilOwned):
     class Mode(models.TextChoices):
         SAMPLE = "sample", _("Group managers allocate from a monthly case sample")
         DIRECT = "direct", _("Each person is asked directly and chooses the case")
+        DRAWN = "drawn", _("Each person is asked directly and chooses from cases drawn at random for them")
         SUPERVISEE = (
             "supervisee",
             _(

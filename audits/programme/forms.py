@@ -137,12 +137,23 @@ class RequestStartForm(forms.Form):
 
     OTHER = "other"
 
-    def __init__(self, *args, council, own_cases: list[Case], **kwargs):
+    def __init__(self, *args, council, own_cases: list[Case], drawn: bool = False, question: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.own = {str(case.pk): case for case in own_cases}
+        self.drawn = drawn
+        if drawn:
+            # A random sample is the point: the person chooses among the drawn cases, not any case.
+            self.fields["case"] = forms.ChoiceField(
+                label=_("Which of the cases drawn for you will you audit?"),
+                help_text=_("Drawn at random from across the council for this month's audit."),
+                widget=forms.RadioSelect,
+                choices=[(pk, f"PIN {case.pin} – {case.team}") for pk, case in self.own.items()],
+                error_messages={"required": _("Choose the case you will audit")},
+            )
+            return
         if self.own:
             self.fields["case"] = forms.ChoiceField(
-                label=_("Which of your cases will you audit?"),
+                label=question or _("Which of your cases will you audit?"),
                 widget=forms.RadioSelect,
                 choices=[(pk, f"PIN {case.pin} – {case.team}") for pk, case in self.own.items()]
                 + [(self.OTHER, _("Another case"))],
@@ -163,6 +174,9 @@ class RequestStartForm(forms.Form):
     def clean(self):
         data = super().clean()
         choice = data.get("case")
+        if self.drawn:
+            data["chosen"] = self.own.get(choice or "")
+            return data
         if not self.own or choice == self.OTHER:
             if not data.get("pin") and "pin" not in self.errors:
                 self.add_error("pin", _("Enter the PIN of the other case you will audit"))

@@ -152,7 +152,7 @@ def requests_for(*, council: Council, user: User) -> QuerySet[ExpectedReview]:
             council=council,
             person=user,
             review__isnull=True,
-            rule__mode__in=[ProgrammeRule.Mode.DIRECT, ProgrammeRule.Mode.SUPERVISEE],
+            rule__mode__in=[ProgrammeRule.Mode.DIRECT, ProgrammeRule.Mode.DRAWN, ProgrammeRule.Mode.SUPERVISEE],
         )
         .select_related("template", "subject")
         .order_by("due_date")
@@ -240,21 +240,29 @@ def allocation_choices(
 OWN_CASES_OFFERED = 100
 
 
+# Somerset's managers and advanced practitioners choose from this many cases drawn at random for them.
+DRAWN_CASES_OFFERED = 5
+
+
 def own_cases_to_choose(*, expected: ExpectedReview, today: dt.date | None = None) -> list[Case]:
-    """For a self-audit, the person's own cases that the form's rules let them audit (look-back and
-    role applied), so nobody types a PIN from memory; for an audit with a supervisee, the supervisee's.
-    Other kinds of audit are of someone else's case."""
-    worker = expected.subject if expected.subject_id else expected.person
-    if expected.kind != ReviewKind.SELF and not expected.subject_id:
-        return []
+    """The cases offered to start an audit asked of a person, each one the form's rules let them
+    audit (look-back and role applied), so nobody types a PIN from memory: for a self-audit, their own
+    cases; for an audit with a supervisee, the supervisee's; for a rule of drawn cases, a reproducible
+    random draw from the whole council. Other audits are of a case the person names by PIN."""
     version = current_version(template=expected.template)
     if version is None:
         return []
-    cases = list(
-        Case.objects.filter(council=expected.council, responsible_worker=worker, about=Subject.CASE)
-        .select_related("team")
-        .order_by("pin")[:OWN_CASES_OFFERED]
-    )
+    if expected.rule.mode == ProgrammeRule.Mode.DRAWN:
+        cases = drawn_for(expected=expected, today=today)
+    elif expected.kind == ReviewKind.SELF or expected.subject_id:
+        worker = expected.subject if expected.subject_id else expected.person
+        cases = list(
+            Case.objects.filter(council=expected.council, responsible_worker=worker, about=Subject.CASE)
+            .select_related("team")
+            .order_by("pin")[:OWN_CASES_OFFERED]
+        )
+    else:
+        return []
     rules = NewReviewRules(
         council=expected.council,
         version=version,
@@ -263,4 +271,24 @@ def own_cases_to_choose(*, expected: ExpectedReview, today: dt.date | None = Non
         cases=cases,
         today=today,
     )
-    return [case for case in cases if not rules.problems(expected.person, case)]
+    allowed = [case for case in cases if not rules.problems(expected.person, case)]
+    return allowed[:DRAWN_CASES_OFFERED] if expected.rule.mode == ProgrammeRule.Mode.DRAWN else allowed
+
+
+def drawn_for(*, expected: ExpectedReview, today: dt.date | None = None) -> list[Case]:
+    """Somerset's practice quality framework, audit methodology for managers and advanced
+    practitioners: "A random sample of cases will be generated for audit each month". Drawn across
+    the council's teams, seeded by the council, month and expected review, so the person sees the same
+    cases every time they come back; more than are offered, as the rules may refuse some."""
+    council = expected.council
+    teams = list(Team.objects.filter(council=council, is_active=True).values_list("pk", flat=True))
+    exclude = recently_reviewed_case_ids(council=council, today=today or expected.period)
+    ids = draw_cases(
+        council=council,
+        team_ids=teams,
+        seed=f"{council.slug}:{expected.period:%Y-%m}:expected-{expected.pk}",
+        exclude=exclude,
+        size=DRAWN_CASES_OFFERED * 4,
+    )
+    cases = Case.objects.in_bulk(ids)
+    return [cases[pk] for pk in ids]

@@ -118,7 +118,7 @@ def _shift(period: dt.date, months: int) -> dt.date:
 def request_start(request: CouncilRequest, council_slug: str, expected_pk: int) -> HttpResponse:
     expected = (
         ExpectedReview.objects.filter(council=request.council, pk=expected_pk, person=request.user)
-        .select_related("template")
+        .select_related("template", "rule", "subject")
         .first()
     )
     if expected is None:
@@ -127,6 +127,10 @@ def request_start(request: CouncilRequest, council_slug: str, expected_pk: int) 
         request.POST if request.method == "POST" else None,
         council=request.council,
         own_cases=selectors.own_cases_to_choose(expected=expected),
+        drawn=expected.rule.mode == ProgrammeRule.Mode.DRAWN,
+        question=_("Which of %(person)s's cases will you audit with them?") % {"person": expected.subject}
+        if expected.subject_id
+        else "",
     )
     if request.method == "POST" and form.is_valid():
         try:

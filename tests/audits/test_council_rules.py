@@ -172,3 +172,39 @@ def test_councils_whose_documents_set_no_look_back_can_audit_a_case_again(
     again = services.review_allocate(council=council, template=template, case=case, reviewer=auditor, by=auditor)
     assert again.status == "allocated"
     assert not Membership.objects.filter(council=council, user=auditor, team=case.team).exists()
+
+
+# --- Somerset: managers' and advanced practitioners' audits are of a random sample -----------------
+
+
+def test_somerset_managers_choose_from_cases_drawn_at_random_for_them(db, client):
+    """Somerset Practice Quality Framework, audit methodology for managers and advanced practitioners 1:
+    "A random sample of cases will be generated for audit each month" — not a case of their choosing."""
+    from audits.programme.selectors import own_cases_to_choose
+
+    call_command("load_demo", "--council", "somerset", stdout=io.StringIO())
+    somerset = Council.objects.get(slug="somerset")
+    ExpectedReview.objects.filter(council=somerset).delete()
+    programme.run_month(council=somerset, period=dt.date(2026, 11, 1))
+    manager = Membership.objects.filter(council=somerset, role="service_manager").first().user
+    expected = ExpectedReview.objects.filter(council=somerset, person=manager, review__isnull=True).first()
+    assert expected.rule.mode == "drawn"
+    drawn = own_cases_to_choose(expected=expected)
+    assert len(drawn) == 5
+    assert own_cases_to_choose(expected=expected) == drawn  # the same draw every time they come back
+    assert len({c.team_id for c in drawn}) > 1  # across the council's teams
+
+    client.force_login(manager)
+    page = client.get(f"/somerset/programme/requests/{expected.pk}/").content.decode()
+    assert "Which of the cases drawn for you will you audit?" in page
+    assert 'name="pin"' not in page  # no typing a case of their own choosing
+    for case in drawn:
+        assert f"PIN {case.pin}" in page
+    response = client.post(f"/somerset/programme/requests/{expected.pk}/", {"case": drawn[2].pk})
+    assert response.status_code == 302
+    expected.refresh_from_db()
+    assert expected.review.case == drawn[2]
+
+    # Practitioners still choose their own case for their self-audit (methodology for practitioners 2).
+    practitioner_rules = ExpectedReview.objects.filter(council=somerset, rule__role="practitioner")
+    assert practitioner_rules.exists() and not practitioner_rules.filter(rule__mode="drawn").exists()
