@@ -228,10 +228,7 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
             "user__email", "user_id"
         )
     }
-    cases = dict(Case.objects.filter(council=council).values_list("pin", "pk"))
-    has_sample = set(
-        CaseSample.objects.filter(council=council, period=period).values_list("group_manager_id", flat=True)
-    )
+    cases = dict(Case.objects.filter(council=council, about=Subject.CASE).values_list("pin", "pk"))
     rows: dict[int, list[int]] = {}
     for line, row in parsed:
         problems = []
@@ -243,8 +240,6 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
             problems.append(_("there is no case with PIN '%(pin)s'") % {"pin": row["pin"]})
         if gm and case_id and case_id in rows.get(gm, []):
             problems.append(_("PIN %(pin)s appears twice for this group manager") % {"pin": row["pin"]})
-        if gm and gm in has_sample:
-            problems.append(_("this group manager already has a sample for %(m)s") % {"m": period.strftime("%B %Y")})
         if problems:
             message = "; ".join(str(p) for p in problems)
             result.errors.append((line, message[0].upper() + message[1:] + "."))
@@ -259,20 +254,71 @@ def sample_upload_csv(*, council: Council, period: dt.date, data: bytes, by: Use
     recent = recently_reviewed_case_ids(council=council, today=period)
     with transaction.atomic():
         for gm, case_ids in rows.items():
-            sample = CaseSample.objects.create(
-                council=council, period=period, group_manager_id=gm, source=CaseSample.Source.UPLOAD
+            result.cases += _apply_upload(
+                council=council, period=period, group_manager_id=gm, case_ids=case_ids, recent=recent
             )
-            SampleCase.objects.bulk_create(
-                SampleCase(
-                    council=council, sample=sample, case_id=case_id, position=i, reviewed_recently=case_id in recent
-                )
-                for i, case_id in enumerate(case_ids, start=1)
-            )
-            _replace_recently_reviewed(sample, recent)
-            _announce(sample)
             result.samples += 1
-            result.cases += len(case_ids)
     return result
+
+
+def _apply_upload(
+    *, council: Council, period: dt.date, group_manager_id: int, case_ids: list[int], recent: set[int]
+) -> int:
+    """Derbyshire PSR/SPSR guidance: "10 PINs per group manager will be sourced from the Management
+    Information team (MIT)". MIT's list is the primary source: it replaces a sample drawn that morning
+    while nothing has been allocated from it; once allocation has started it adds its PINs that are
+    not in the sample already (what was allocated stays as it is). Returns the PINs added."""
+    # Locked: an allocation from this sample and the upload never interleave.
+    sample = (
+        CaseSample.objects.select_for_update()
+        .filter(council=council, period=period, group_manager_id=group_manager_id)
+        .first()
+    )
+    if sample is None:
+        sample = CaseSample.objects.create(
+            council=council, period=period, group_manager_id=group_manager_id, source=CaseSample.Source.UPLOAD
+        )
+    elif not _allocated_from(sample):
+        sample.cases.all().delete()
+        sample.source, sample.seed = CaseSample.Source.UPLOAD, ""
+        sample.save(update_fields=["source", "seed"])
+    have = set(sample.cases.values_list("case_id", flat=True))
+    new = [case_id for case_id in case_ids if case_id not in have]
+    last = sample.cases.count()
+    SampleCase.objects.bulk_create(
+        SampleCase(
+            council=council, sample=sample, case_id=case_id, position=last + i, reviewed_recently=case_id in recent
+        )
+        for i, case_id in enumerate(new, start=1)
+    )
+    _replace_recently_reviewed(sample, recent)
+    _announce(sample)
+    return len(new)
+
+
+def _allocated_from(sample: CaseSample) -> bool:
+    case_ids = sample.cases.values("case_id")
+    return ExpectedReview.objects.filter(
+        council=sample.council, period=sample.period, review__case_id__in=case_ids, review__status__in=OPEN_OR_DONE
+    ).exists()
+
+
+OPEN_OR_DONE = ["allocated", "in_progress", "returned", "submitted", "authorised"]
+
+
+def _reviews_needed(sample: CaseSample) -> int:
+    """How many reviews the month's sample rules ask of the people in the group manager's teams."""
+    programme = programme_for(council=sample.council, period=sample.period)
+    if programme is None:
+        return 0
+    teams = set(teams_over(council=sample.council, user=sample.group_manager).values_list("pk", flat=True))
+    return sum(
+        rule.count
+        for rule in programme.rules.filter(mode=ProgrammeRule.Mode.SAMPLE)
+        if sample.period.month in rule.months
+        for _person, team_id in people_for_rule(rule)
+        if team_id in teams
+    )
 
 
 def _announce(sample: CaseSample) -> None:
@@ -282,9 +328,16 @@ def _announce(sample: CaseSample) -> None:
 
 
 def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
-    """Offer the next case for each one reviewed in the look-back window, and tell the MI team."""
+    """A PIN reviewed in the look-back window is not offered, and the MI team is told. "Another PIN must
+    be allocated (from the list of 10)": the group manager's other PINs come first; only when they are
+    too few for the month's reviews are more drawn."""
     flagged = list(sample.cases.filter(reviewed_recently=True).select_related("case"))
     if not flagged:
+        return
+    transaction.on_commit(lambda: notifications.notify_mi_team.delay(sample.council_id, sample.pk))
+    usable = sample.cases.filter(reviewed_recently=False).count()
+    shortfall = min(len(flagged), max(0, _reviews_needed(sample) - usable))
+    if not shortfall:
         return
     teams = list(teams_over(council=sample.council, user=sample.group_manager).values_list("pk", flat=True))
     taken = set(sample.cases.values_list("case_id", flat=True))
@@ -293,14 +346,13 @@ def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
         team_ids=teams,
         seed=f"{sample.pk}:replacements",
         exclude=recent | taken,
-        size=len(flagged),
+        size=shortfall,
     )
     last = sample.cases.count()
     SampleCase.objects.bulk_create(
         SampleCase(council=sample.council, sample=sample, case_id=case_id, position=last + i)
         for i, case_id in enumerate(extra, start=1)
     )
-    transaction.on_commit(lambda: notifications.notify_mi_team.delay(sample.council_id, sample.pk))
 
 
 # --- allocating and starting expected reviews ---------------------------------------------------

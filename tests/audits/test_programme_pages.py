@@ -15,7 +15,9 @@ from django.utils import timezone
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun, Review, SampleCase
 from audits.programme import services as programme
 from audits.programme.notifications import notify_mi_team, send_council_digests, send_council_reminders
+from audits.programme.selectors import allocation_choices
 from qaportal.models import Council, Membership, Notification, User
+from qaportal.selectors import teams_over
 from reporting.selectors import compliance
 
 NOVEMBER = dt.date(2026, 11, 1)
@@ -153,7 +155,9 @@ def test_an_uploaded_case_reviewed_recently_is_marked_replaced_and_the_mi_team_t
 
     flagged = sample.cases.get(case=recent.case)
     assert flagged.reviewed_recently and flagged.mi_notified_at is not None
-    assert sample.cases.filter(reviewed_recently=False).count() == 10  # the next case was offered
+    # Derbyshire PSR/SPSR guidance: "another PIN must be allocated (from the list of 10)": the other nine
+    # cover the group manager's service managers, so nothing more is drawn.
+    assert sample.cases.count() == 10
     (email,) = [m for m in mail.outbox if m.to == ["mi.team@derbyshire.example"]]
     assert recent.case.pin in email.body
 
@@ -284,3 +288,51 @@ def test_the_quality_team_changes_somersets_timetable(client, derbyshire, make_m
     assert client.post(url("timetable_edit", somerset, programme_pk=plan.pk), data).status_code == 302
     months = dict(plan.timetable.values_list("month", "template__key"))
     assert months[8] == "standard-8" and 9 not in months
+
+
+def _upload(council, manager, pins, period=NOVEMBER):
+    csv = "group_manager_email,pin\n" + "".join(f"{manager.email},{pin}\n" for pin in pins)
+    return programme.sample_upload_csv(council=council, period=period, data=csv.encode(), by=manager)
+
+
+def test_the_mi_teams_list_replaces_the_mornings_draw_until_allocation_starts_then_adds_to_it(derbyshire):
+    """Derbyshire PSR/SPSR guidance: "10 PINs per group manager will be sourced from the Management
+    Information team (MIT)". MIT's list is the primary source, even after the run has drawn a sample."""
+    manager = gm(derbyshire)
+    drawn = CaseSample.objects.get(council=derbyshire, period=NOVEMBER, group_manager=manager)
+    assert drawn.source == "draw"
+    recent = set(Review.objects.filter(council=derbyshire).values_list("case_id", flat=True))
+    mit = list(
+        derbyshire.cases.filter(team__in=drawn.cases.values("case__team"))
+        .exclude(pk__in=drawn.cases.values("case_id"))
+        .exclude(pk__in=recent)
+        .values_list("pin", flat=True)[:12]
+    )
+    result = _upload(derbyshire, manager, mit[:10])
+    assert not result.errors
+    drawn.refresh_from_db()
+    assert drawn.source == "upload"
+    assert sorted(drawn.cases.values_list("case__pin", flat=True)) == sorted(mit[:10])  # replaced, not refused
+
+    # Once a case has been allocated from it, a later list adds its new PINs and keeps what was allocated.
+    expected = ExpectedReview.objects.filter(council=derbyshire, period=NOVEMBER, rule__mode="sample").first()
+    choices = allocation_choices(council=derbyshire, expected=[expected], cases=[c.case for c in drawn.cases.all()])
+    chosen = next(iter(choices[expected.pk].offered.values()))
+    programme.expected_allocate(expected=expected, case=chosen, by=manager)
+    assert not _upload(derbyshire, manager, [*mit[2:10], mit[10], mit[11]]).errors
+    pins = list(drawn.cases.values_list("case__pin", flat=True))
+    assert chosen.pin in pins and mit[10] in pins and mit[11] in pins and len(pins) == 12
+
+
+def test_a_short_list_with_a_pin_reviewed_recently_is_topped_up_by_a_draw_only_for_the_shortfall(derbyshire):
+    manager = gm(derbyshire)
+    CaseSample.objects.filter(group_manager=manager).delete()
+    recent = Review.objects.filter(council=derbyshire).select_related("case").first()
+    needed = ExpectedReview.objects.filter(
+        council=derbyshire, period=NOVEMBER, rule__mode="sample", team__in=teams_over(council=derbyshire, user=manager)
+    ).count()
+    reviewed = Review.objects.filter(council=derbyshire).values("case_id")
+    others = derbyshire.cases.exclude(pk__in=reviewed).values_list("pin", flat=True)[: needed - 1]
+    assert not _upload(derbyshire, manager, [recent.case.pin, *others]).errors
+    sample = CaseSample.objects.get(council=derbyshire, period=NOVEMBER, group_manager=manager)
+    assert sample.cases.filter(reviewed_recently=False).count() == needed  # one drawn, no more
