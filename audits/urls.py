@@ -22,6 +22,7 @@ urlpatterns = [
     path("reviews/<int:review_pk>/check/", views.review_check, name="check"),
     path("reviews/<int:review_pk>/submit/", views.review_submit, name="submit"),
     path("reviews/<int:review_pk>/authorise/", views.authorise, name="authorise"),
+    path("reviews/<int:review_pk>/manager-note/", views.manager_note, name="manager_note"),
     path("reviews/<int:review_pk>/delegate/", views.delegate, name="delegate"),
     path("reviews/<int:review_pk>/cancel/", views.cancel, name="cancel"),
     path("reviews/<int:review_pk>/sections/<slug:kind>/", views.section_edit, name="section"),

@@ -402,3 +402,15 @@ class ReviewRead(CouncilOwned):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "user"], name="one_read_per_person")]
+
+
+class ManagerNote(CouncilOwned):
+    """The group manager's private note on a review: themes and staff-performance matters, which
+    Derbyshire's guidance keeps out of the PSR ("must not be entered into the Mosaic PSR/SPSR ... tracked,
+    monitored and responded to separately by the group manager"). Never part of the review, its page
+    or its PDF; read only by the group managers over the case's team and the quality team."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="manager_note")
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

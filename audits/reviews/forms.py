@@ -171,3 +171,16 @@ class QAActionUpdateForm(forms.Form):
         help_text=_("Needed if the action is not needed. For example, the plan was reviewed on 2 December."),
     )
     # "Not needed" without a reason is refused by `services.qa_action_close`, against this field.
+
+
+class ManagerNoteForm(forms.Form):
+    text = TextField(
+        label=_("Your private note"),
+        required=False,
+        size="very_long",
+        rows=8,
+        help_text=_(
+            "Themes, practice concerns or performance matters to follow up outside the review. "
+            "Leave it empty to remove the note."
+        ),
+    )

@@ -142,3 +142,13 @@ def can_update_qa_action(user: User, action: QAPlanAction) -> bool:
 def can_see_case(user: User, council: Council) -> bool:
     """Case histories are for managers and the quality side; practitioners see their own reviews."""
     return user.is_superuser or has_any_role(user, council, CASE_ROLES)
+
+
+def can_keep_manager_note(user: User, review: Review) -> bool:
+    """The private note is the group manager's, for local quality assurance; the quality team reads it
+    for the themes it collates. Nobody else: not the reviewer, the worker, moderators or directors."""
+    return (
+        user.is_superuser
+        or is_group_manager_for(user, review)
+        or has_any_role(user, review.council, {Role.QUALITY_TEAM})
+    )

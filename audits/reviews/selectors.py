@@ -12,7 +12,7 @@ from qaportal.models import Council, Document, User
 from qaportal.selectors import teams_over
 from standards.models import Criterion, SectionKind, Standard
 
-from ..models import Case, Escalation, QAPlanAction, Review, ReviewEvent
+from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent
 from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations
 
@@ -226,3 +226,7 @@ def audits_with_your_part(*, council: Council, user: User) -> QuerySet[Review]:
         .select_related("template_version__template", "reviewer", "case__responsible_worker")
         .order_by("due_date", "pk")
     )
+
+
+def manager_note_of(review: Review) -> ManagerNote | None:
+    return ManagerNote.objects.filter(council=review.council, review=review).select_related("updated_by").first()

@@ -26,6 +26,7 @@ from ..models import (
     Case,
     Escalation,
     GuidanceRead,
+    ManagerNote,
     QAPlanAction,
     Review,
     ReviewChange,
@@ -513,3 +514,20 @@ def guidance_first_reading(*, review: Review, kind: str, by: User) -> bool:
         council=review.council, user=by, version=review.template_version, kind=kind
     )
     return created
+
+
+@transaction.atomic
+def manager_note_save(*, review: Review, by: User, text: str) -> ManagerNote | None:
+    """Keep (or, when emptied, remove) the group manager's private note on a review."""
+    if not permissions.can_keep_manager_note(by, review):
+        raise PermissionDenied(_("Only the group manager and the quality team keep notes on a review."))
+    text = text.strip()
+    note = ManagerNote.objects.select_for_update().filter(council=review.council, review=review).first()
+    if not text:
+        if note is not None:
+            note.delete()
+        return None
+    note = note or ManagerNote(council=review.council, review=review)
+    note.text, note.updated_by = text, by
+    note.save()
+    return note

@@ -26,6 +26,7 @@ from .forms import (
     AuthoriseForm,
     CaseSearchForm,
     DelegateForm,
+    ManagerNoteForm,
     QAActionUpdateForm,
     ReasonForm,
     StartOwnForm,
@@ -435,9 +436,25 @@ def authorise(request: CouncilRequest, council_slug: str, review_pk: int) -> Htt
             "limited": False,
             "returned": selectors.last_return(review),
             "changes_since_return": selectors.changes_since_return(review),
+            "manager_note": selectors.manager_note_of(review),
             **_review_context(review, request.user),
         },
     )
+
+
+def manager_note(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """The group manager's private note, kept apart from the review (Derbyshire PSR/SPSR guidance)."""
+    review = _review(request, review_pk)
+    if not permissions.can_keep_manager_note(request.user, review):
+        raise Http404  # its existence is not shown to anyone else either
+    note = selectors.manager_note_of(review)
+    form = ManagerNoteForm(request.POST or None, initial={"text": note.text if note else ""})
+    if request.method == "POST" and form.is_valid():
+        services.manager_note_save(review=review, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your private note is saved. It is not part of the review or its PDF."))
+        back = "audits:authorise" if permissions.can_authorise(request.user, review) else "audits:review_view"
+        return redirect(back, council_slug=council_slug, review_pk=review.pk)
+    return render(request, "audits/manager_note.html", {"review": review, "form": form, "note": note})
 
 
 def delegate(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:

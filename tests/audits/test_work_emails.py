@@ -47,6 +47,8 @@ def test_a_delegate_is_told_too(world):
 
 
 def test_the_group_manager_is_told_their_sample_is_ready_once(world, django_capture_on_commit_callbacks):
+    # Derbyshire PSR/SPSR practice guidance v4, allocation: "10 PINs per group manager will be sourced
+    # from the Management Information team (MIT) and sent to each group manager on the 1st of each month".
     load_programme(world.council)
     with django_capture_on_commit_callbacks() as queued:
         programme.run_month(council=world.council, period=dt.date(2026, 11, 1))
