@@ -31,6 +31,7 @@ class SectionKind(models.TextChoices):
     GENERAL_COMMENTS = "general_comments", _("General comments")
     ACTIONS = "actions", _("Actions")
     SUBJECT_COMMENTS = "subject_comments", _("Comments of the person audited")
+    WORKER_INVOLVEMENT = "worker_involvement", _("Involving the allocated worker")
     AUTHORISATION = "authorisation", _("Authorisation")
 
 

@@ -25,6 +25,7 @@ from .reviews import (
     SectionState,
     SectionText,
     StandardRating,
+    WorkerInvolvement,
 )
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "SectionState",
     "SectionText",
     "StandardRating",
+    "WorkerInvolvement",
     "TimetableEntry",
 ]

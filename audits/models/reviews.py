@@ -414,3 +414,27 @@ class ManagerNote(CouncilOwned):
     text = models.TextField()
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+
+class WorkerInvolvement(CouncilOwned):
+    """How the auditor involved the case's allocated worker (Somerset's practice quality framework:
+    "The auditor should involve the allocated worker ... If this is not possible, auditors are expected
+    to arrange a date to feedback to the worker")."""
+
+    class How(models.TextChoices):
+        TOGETHER = "together", _("We did the audit together, face to face or on MS Teams")
+        FEEDBACK_AGREED = "feedback_agreed", _("A date is agreed to feed back to them")
+        NO_WORKER = "no_worker", _("The case has no allocated worker: I involved the person most recently involved")
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="worker_involvement")
+    how = models.CharField(max_length=20, choices=How.choices)
+    who = models.CharField(max_length=160, blank=True, help_text=_("Who was involved, if not the allocated worker."))
+    feedback_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(how="feedback_agreed") | models.Q(feedback_on__isnull=False),
+                name="feedback_date_when_agreed",
+            )
+        ]

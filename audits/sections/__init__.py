@@ -4,7 +4,15 @@ Each section knows its form, how to save it (recording every change), and what s
 being submitted. Views and services look sections up by kind through the registry; nothing here is
 per council. The built-in kinds are imported below so that they register themselves."""
 
-from . import best_practice, escalation, qa_plan, questions, ratings, text  # noqa: F401  (register the kinds)
+from . import (  # noqa: F401  (register the kinds)
+    best_practice,
+    escalation,
+    qa_plan,
+    questions,
+    ratings,
+    text,
+    worker_involvement,
+)
 from .base import Change, Problem, Section
 from .registry import SECTIONS, register_section, review_relations, section_of, sections_of, worker_sections
 
