@@ -165,7 +165,7 @@ def load_reviews(council: Council) -> int:
         versions = [
             v
             for v in current_versions(council=council)
-            if Role.SERVICE_MANAGER in v.completed_by_roles and v.subject == Subject.CASE
+            if Role.SERVICE_MANAGER in v.completed_by_roles and v.subject == Subject.CASE and v.completion != "group"
         ]
         # The month's programme work for the reviewer first (oldest due first, furthest on), then
         # additional reviews, so compliance shows programme work completed and authorised.
@@ -209,7 +209,40 @@ def load_reviews(council: Council) -> int:
             elif step == "authorised":
                 services.review_authorise(review=review, by=manager, comments="A thorough review. Thank you.")
         _review_of_the_practitioners_case(council, manager=manager, own_team=own_team, version=versions[0])
+        _practitioner_led_session(council, manager=manager)
         return Review.objects.filter(council=council).count()
+
+
+def _practitioner_led_session(council: Council, *, manager: User) -> None:
+    """Where the council runs practitioner-led reviews (Derbyshire), one facilitated session with three
+    practitioners, submitted for the group manager to authorise."""
+    version = next((v for v in current_versions(council=council) if v.template.key == "practitioner-led-psr"), None)
+    facilitator = User.objects.filter(email=demo_login_email(council.slug, Role.PRINCIPAL_SOCIAL_WORKER)).first()
+    if version is None or facilitator is None:
+        return
+    teams = Membership.objects.filter(council=council, user=manager, role=Role.GROUP_MANAGER).values("team_id")
+    candidates = list(Case.objects.filter(council=council, team_id__in=teams, about=Subject.CASE).order_by("-pin")[:20])
+    case = _allowed_case(council, version, facilitator, "mandatory", candidates, set())
+    if case is None:
+        return
+    review = _allocate(council, version, case=case, reviewer=facilitator, by=manager)
+    _fill(review, facilitator, leave_out=frozenset({"session"}))
+    attendees = list(
+        Membership.objects.filter(council=council, role=Role.PRACTITIONER)
+        .exclude(user=case.responsible_worker_id)
+        .order_by("pk")
+        .values_list("user_id", flat=True)[:3]
+    )
+    day = timezone.localdate() - dt.timedelta(days=5)
+    data = QueryDict(mutable=True)
+    data.update({"held_on_0": str(day.day), "held_on_1": str(day.month), "held_on_2": str(day.year)})
+    data.setlist("attendees", [str(pk) for pk in attendees])
+    data["reflections"] = (
+        "The group found the person's voice clear in the assessment, and agreed the carer's needs were "
+        "not revisited after the hospital discharge. Learning: check carers' assessments at each review."
+    )
+    services.section_save(review=_reload(review), kind="session", data=data, base_version=0, by=facilitator)
+    services.review_submit(review=_reload(review), by=facilitator)
 
 
 def _allowed_case(council: Council, version, reviewer: User, kind: str, candidates: list[Case], used: set[int]):

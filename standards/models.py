@@ -32,6 +32,7 @@ class SectionKind(models.TextChoices):
     ACTIONS = "actions", _("Actions")
     SUBJECT_COMMENTS = "subject_comments", _("Comments of the person audited")
     WORKER_INVOLVEMENT = "worker_involvement", _("Involving the allocated worker")
+    SESSION = "session", _("The session: who took part and the group's reflections")
     AUTHORISATION = "authorisation", _("Authorisation")
 
 

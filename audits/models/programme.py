@@ -52,6 +52,10 @@ class ProgrammeRule(CouncilOwned):
     class Mode(models.TextChoices):
         SAMPLE = "sample", _("Group managers allocate from a monthly case sample")
         DIRECT = "direct", _("Each person is asked directly and chooses the case")
+        TEAM = (
+            "team",
+            _("One for each team of the kind, asked of the people with the role in turn (facilitated sessions)"),
+        )
         DRAWN = "drawn", _("Each person is asked directly and chooses from cases drawn at random for them")
         SUPERVISEE = (
             "supervisee",

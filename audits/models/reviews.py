@@ -438,3 +438,23 @@ class WorkerInvolvement(CouncilOwned):
                 name="feedback_date_when_agreed",
             )
         ]
+
+
+class GroupSession(CouncilOwned):
+    """A practitioner-led review is a facilitated session, not one person's form (Derbyshire PSR/SPSR
+    guidance: "Practitioners will be invited to a session, placed into smaller reviewer groups and asked
+    to review a Mosaic PIN together. These sessions will be facilitated by the Practice Standards Team
+    and PSW"). The review's reviewer is the facilitator; this is who took part and what they reflected."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="group_session")
+    held_on = models.DateField(null=True, blank=True)
+    reflections = models.TextField(blank=True)
+
+
+class SessionAttendee(CouncilOwned):
+    session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["person__last_name", "person__first_name"]
+        constraints = [models.UniqueConstraint(fields=["council", "session", "person"], name="attends_once")]

@@ -79,6 +79,31 @@ def supervisees_due(
     return due
 
 
+def sessions_due(rule: ProgrammeRule) -> list[tuple[int, int, int]]:
+    """(facilitator, team, number) for a rule of one facilitated session a team (Derbyshire's
+    practitioner-led PSRs: "These sessions will be facilitated by the Practice Standards Team and PSW"):
+    each team of the kind has `count` sessions, given to the people with the role in turn."""
+    facilitators = [
+        user_id
+        for user_id in Membership.objects.filter(council_id=rule.council_id, role=rule.role, user__is_active=True)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    ]
+    teams = Team.objects.filter(council_id=rule.council_id, is_active=True)
+    if rule.team_kind:
+        teams = teams.filter(kind=rule.team_kind)
+    due, numbers = [], dict.fromkeys(facilitators, 0)
+    if not facilitators:
+        return []
+    for i, team_id in enumerate(teams.order_by("pk").values_list("pk", flat=True)):
+        for _n in range(rule.count):
+            person = facilitators[i % len(facilitators)]
+            numbers[person] += 1
+            due.append((person, team_id, numbers[person]))
+    return due
+
+
 def is_run_day(today: dt.date) -> bool:
     return today >= first_working_day(today)
 

@@ -40,6 +40,7 @@ from .selectors import (
     programme_for,
     recently_reviewed_case_ids,
     sample_managers,
+    sessions_due,
     supervisees_due,
 )
 
@@ -107,6 +108,22 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
                             period=period,
                             first_month=programme.starts_on.month,
                         )
+                    ]
+                    continue
+                if rule.mode == ProgrammeRule.Mode.TEAM:
+                    rows += [
+                        ExpectedReview(
+                            council=council,
+                            rule=rule,
+                            period=period,
+                            number=number,
+                            person_id=person_id,
+                            team_id=team_id,
+                            template_id=template_id,
+                            kind=rule.kind,
+                            due_date=due,
+                        )
+                        for person_id, team_id, number in sessions_due(rule)
                     ]
                     continue
                 for person_id, team_id in people_for_rule(rule):
@@ -371,6 +388,8 @@ def expected_allocate(*, expected: ExpectedReview, case: Case, by: User | None, 
     )
     if current.review_id and current.review.status != Review.Status.CANCELLED:
         raise ValidationError(_("This review has already been allocated (%(case)s).") % {"case": current.review.case})
+    if expected.rule.mode == ProgrammeRule.Mode.TEAM and case.team_id != expected.team_id:
+        raise ValidationError(_("This session is for %(team)s: choose one of its cases.") % {"team": expected.team})
     if expected.subject_id and case.responsible_worker_id != expected.subject_id:
         raise ValidationError(
             _("This audit is of %(person)s's practice: choose one of their cases.") % {"person": expected.subject}

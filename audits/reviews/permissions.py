@@ -8,7 +8,7 @@ from qaportal.models import Council, User
 from qaportal.permissions import has_any_role, is_practice_development_ap, team_ids_over
 from qaportal.roles import ALLOCATOR_ROLES, CASE_ROLES, OVERSIGHT_ROLES, Role
 
-from ..models import QAPlanAction, Review
+from ..models import GroupSession, QAPlanAction, Review
 from ..models.reviews import COMPLETED_STATUSES
 from ..sections import Section, worker_sections
 
@@ -42,6 +42,7 @@ def can_view_review(user: User, review: Review) -> bool:
         or has_any_role(user, review.council, OVERSIGHT_ROLES)
         or reads_completed_audits(user, review)
         or takes_part(user, review)
+        or attended(user, review)
         or any(rule(user, review) for rule in VISIBILITY_RULES)
     )
 
@@ -55,6 +56,15 @@ def takes_part(user: User, review: Review) -> bool:
     and supervision audit): they read the whole review, the observer's report included, as the form
     intends ("Worker completes box four after reading the observer's report")."""
     return is_audited_worker(user, review) and bool(worker_sections(review))
+
+
+def attended(user: User, review: Review) -> bool:
+    """A practitioner who reviewed the PIN in a facilitated session reads what the session recorded."""
+    try:
+        session = review.group_session
+    except GroupSession.DoesNotExist:
+        return False
+    return any(a.person_id == user.pk for a in session.attendees.all())
 
 
 def can_edit_section(user: User, review: Review, section: Section) -> bool:

@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (register the kinds)
     qa_plan,
     questions,
     ratings,
+    session,
     text,
     worker_involvement,
 )
