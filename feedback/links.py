@@ -9,6 +9,7 @@ import qrcode
 import qrcode.image.svg
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from qaportal.emails import absolute
 
@@ -39,7 +40,8 @@ def share_panel(request: HttpRequest, review) -> dict:
         else None
     )
     general = short_url(review.council.slug)
+    ask_choices = [("0", _("plain English")), ("1", _("easy read"))]
     if link is None:
-        return {"share_url": general, "share_qr": qr_data_uri(general), "one_time": False}
+        return {"share_url": general, "share_qr": qr_data_uri(general), "one_time": False, "ask_choices": ask_choices}
     url = short_url(review.council.slug, link.token)
-    return {"share_url": url, "share_qr": qr_data_uri(url), "one_time": True}
+    return {"share_url": url, "share_qr": qr_data_uri(url), "one_time": True, "ask_choices": ask_choices}

@@ -17,6 +17,8 @@ urlpatterns = [
     path("feedback/best-practice/<int:notice_pk>/shared/", views.best_practice_shared, name="best_practice_shared"),
     path("feedback/coverage/", views.coverage, name="coverage"),
     path("reviews/<int:review_pk>/feedback/link/", views.link_create, name="link_create"),
+    path("reviews/<int:review_pk>/feedback/letter/", views.letter, name="letter"),
+    path("reviews/<int:review_pk>/feedback/email/", views.email_text, name="email_text"),
     path("reviews/<int:review_pk>/feedback/compliment/", views.compliment_from_review, name="compliment"),
     path("reviews/<int:review_pk>/feedback/complaint/", views.complaint_from_review, name="complaint"),
 ]

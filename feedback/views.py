@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,10 +19,11 @@ from qaportal.exports import FORMATS, table_response
 from qaportal.http import CouncilRequest, or_404
 from qaportal.middleware import public
 from qaportal.net import client_ip
+from qaportal.pdf import html_to_pdf
 
 from . import permissions, selectors, services
 from .forms import ComplaintForm, EasyReadFeedbackForm, PublicFeedbackForm, SharedForm
-from .links import short_url
+from .links import qr_data_uri, short_url
 from .models import PublicFeedback, Referral, ReviewFeedback
 
 SUBMISSIONS_PER_MINUTE = 10
@@ -104,6 +106,38 @@ def short_link(request: CouncilRequest, council_slug: str, token: str = "") -> H
 
 
 # --- from a review ------------------------------------------------------------------------------
+
+
+def _asking(request: CouncilRequest, review, easy_read: bool) -> dict:
+    """What a letter or e-mail asking for feedback says: a one-time link for this review (made now),
+    its QR code, and the council's other ways to be heard."""
+    link = services.feedback_link_create(review=review, by=request.user)
+    url = short_url(review.council.slug, link.token)
+    return {"review": review, "council": review.council, "url": url, "qr": qr_data_uri(url), "easy_read": easy_read}
+
+
+@require_POST
+def letter(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """A printable letter (PDF) asking the person for feedback: "letter" is one of the ways people are
+    contacted, so the reviewer can post or hand one over. Plain English, or easy read."""
+    review = _review(request, review_pk)
+    easy_read = request.POST.get("easy_read") == "1"
+    html = render_to_string("feedback/letter.html", {**_asking(request, review, easy_read), "pdf": True})
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    name = "feedback-letter-easy-read" if easy_read else "feedback-letter"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{review.pk}.pdf"'
+    return response
+
+
+@require_POST
+def email_text(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
+    """The words of an e-mail asking the person for feedback, to copy into the reviewer's own e-mail
+    (QA Portal holds no one's contact details: cases are known only by PIN)."""
+    review = _review(request, review_pk)
+    easy_read = request.POST.get("easy_read") == "1"
+    context = _asking(request, review, easy_read)
+    context["body"] = render_to_string("feedback/email/asking.txt", context)
+    return render(request, "feedback/email_text.html", context)
 
 
 @require_POST
