@@ -15,6 +15,7 @@ from audits.reviews import services
 from audits.reviews.permissions import can_view_review
 from audits.reviews.selectors import audits_with_your_part, review_in_council
 from audits.sections import sections_of
+from qaportal.fields import DateField
 from qaportal.services import supervisor_set
 from standards.models import ReviewTemplate
 from tests.factories import TeamFactory
@@ -47,8 +48,10 @@ def fresh(review):
 def save(review, kind, by, answers):
     section = next(s for s in sections_of(fresh(review)) if s.kind == kind)
     data = QueryDict(mutable=True)
-    for name in section.form().fields:
-        if name.startswith("answer_"):
+    for name, field in section.form().fields.items():
+        if isinstance(field, DateField):
+            data.update({f"{name}_0": "2", f"{name}_1": "12", f"{name}_2": "2026"})
+        elif name.startswith("answer_"):
             data[name] = answers
     state = next((s for s in fresh(review).section_states.all() if s.kind == kind), None)
     return services.section_save(
@@ -61,7 +64,8 @@ def test_part_1_is_the_workers_and_part_2_the_observers(observation):
     assert list(w.parts)[:2] == ["worker_part", "questions"]
     assert w.parts["worker_part"].title == "Part 1: the worker's part"
     assert len(w.parts["worker_part"].form().fields) == 4  # boxes one to four
-    assert len(w.parts["questions"].form().fields) == 2  # the observer's assessment and action plan
+    # The observer's: the date, setting and their role (the form's header), the assessment and action plan.
+    assert len(w.parts["questions"].form().fields) == 5
     with pytest.raises(PermissionDenied):
         save(w.review, "worker_part", w.observer, "The observer writing the worker's reflections")
     with pytest.raises(PermissionDenied):
@@ -82,11 +86,12 @@ def test_the_observation_cannot_be_submitted_until_both_parts_are_written(observ
     review = fresh(w.review)
     assert review.status == "submitted"
     assert {a.answer for a in review.answers.all()} == {
+        "2026-12-02",
         "A visit to Mrs B at home to review her support plan.",
         "Warm, clear and respectful; agreed next steps with Mrs B.",
     }
     # Each saved their own part: neither save wiped the other's answers.
-    assert review.answers.count() == 6
+    assert review.answers.count() == 9
 
 
 def test_the_worker_is_asked_once_by_email_with_the_link_and_sees_it_on_their_home_page(observation):

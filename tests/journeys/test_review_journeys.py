@@ -429,6 +429,11 @@ def test_a_coventry_observation_is_written_by_the_worker_and_the_observer_from_t
     axe(page)
     page.get_by_role("link", name="Questions").click()
     expect(page.get_by_label(re.compile("Reflections on the observed practice"))).to_have_count(0)
+    page.get_by_label("Day").fill("2")
+    page.get_by_label("Month").fill("12")
+    page.get_by_label("Year").fill("2026")
+    page.get_by_label(re.compile("Setting of observation")).fill("A home visit to Mrs B.")
+    page.get_by_label(re.compile("Role of observer")).fill("Senior practitioner and supervisor")
     page.get_by_label(re.compile("Assessment of the workers capability")).fill(
         "Warm and clear with Mrs B; explained the options and checked she understood."
     )

@@ -97,7 +97,8 @@ def test_coventry_supervision_audit_is_answered_yes_partly_no_with_comments(load
 def test_coventry_practice_observation_has_a_worker_part_and_an_observer_part(load_council_catalogue):
     coventry = load_council_catalogue("coventry")
     parts = standards_of(coventry, "practice-observation")
-    assert [p.answered_by for p in parts] == ["subject", "reviewer"]
+    # Appendix 4's header ("Name and Role of Observer", "Date and Setting of Observation"), Part 1, Part 2.
+    assert [p.answered_by for p in parts] == ["reviewer", "subject", "reviewer"]
 
 
 def test_loading_a_catalogue_twice_publishes_nothing_new(load_council_catalogue):
