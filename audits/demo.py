@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from qaportal.demo import demo_login_email
+from qaportal.fields import DateField
 from qaportal.models import Council, Membership, SupervisionRelationship, Team, User
 from qaportal.roles import Role, TeamKind
 from standards.models import Subject
@@ -92,7 +93,10 @@ def _fill(review: Review, by: User, *, leave_out: frozenset[str] = frozenset()) 
             choices = [c for c, _label in getattr(field, "choices", []) if c]
             if name == "no_actions" or name.startswith(("no_contact", "anonymous")):
                 continue
-            if choices:
+            if isinstance(field, DateField):
+                day = timezone.localdate() - dt.timedelta(days=7)
+                data.update({f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)})
+            elif choices:
                 data[name] = choices[1] if len(choices) > 2 and name.startswith("rating_") else choices[0]
             elif name.startswith("evidence_"):
                 data[name] = SAMPLE_TEXT["evidence"]

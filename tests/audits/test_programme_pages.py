@@ -141,7 +141,12 @@ def test_an_uploaded_case_reviewed_recently_is_marked_replaced_and_the_mi_team_t
     derbyshire, django_capture_on_commit_callbacks
 ):
     manager = gm(derbyshire)
-    recent = Review.objects.filter(council=derbyshire).select_related("case").first()  # demo review, this month
+    recent = (
+        Review.objects.filter(council=derbyshire, template_version__lookback_group="psr-spsr")
+        .completed()
+        .select_related("case")
+        .first()
+    )  # demo review, this month
     others = derbyshire.cases.exclude(pk=recent.case_id).values_list("pin", flat=True)[:9]
     csv = "group_manager_email,pin\n" + "".join(f"{manager.email},{pin}\n" for pin in [recent.case.pin, *others])
     with django_capture_on_commit_callbacks() as queued:
@@ -327,7 +332,12 @@ def test_the_mi_teams_list_replaces_the_mornings_draw_until_allocation_starts_th
 def test_a_short_list_with_a_pin_reviewed_recently_is_topped_up_by_a_draw_only_for_the_shortfall(derbyshire):
     manager = gm(derbyshire)
     CaseSample.objects.filter(group_manager=manager).delete()
-    recent = Review.objects.filter(council=derbyshire).select_related("case").first()
+    recent = (
+        Review.objects.filter(council=derbyshire, template_version__lookback_group="psr-spsr")
+        .completed()
+        .select_related("case")
+        .first()
+    )
     needed = ExpectedReview.objects.filter(
         council=derbyshire, period=NOVEMBER, rule__mode="sample", team__in=teams_over(council=derbyshire, user=manager)
     ).count()
