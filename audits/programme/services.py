@@ -47,6 +47,20 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 
+def _expected_of(rule: ProgrammeRule, period: dt.date, template_id: int, programme: AuditProgramme):
+    """(person, team, number, supervisee) for each review the rule expects this month: one for each
+    person with the role (`count` each), for each team (facilitated sessions), or for each supervisee."""
+    if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
+        template = ReviewTemplate.objects.get(council=rule.council, pk=template_id)
+        due = supervisees_due(rule=rule, template=template, period=period, first_month=programme.starts_on.month)
+        return [(auditor, team, 1, supervisee) for auditor, supervisee, team in due]
+    if rule.mode == ProgrammeRule.Mode.TEAM:
+        return [(person, team, number, None) for person, team, number in sessions_due(rule)]
+    return [
+        (person, team, number, None) for person, team in people_for_rule(rule) for number in range(1, rule.count + 1)
+    ]
+
+
 def _template_for(rule: ProgrammeRule, month: int, timetable: dict[int, int]):
     return rule.template_id or timetable.get(month)
 
@@ -90,57 +104,21 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
                     sample_rules.append(rule)
                 if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
                     supervisee_rules.append(rule)
-                    rows += [
-                        ExpectedReview(
-                            council=council,
-                            rule=rule,
-                            period=period,
-                            person_id=auditor_id,
-                            subject_id=supervisee_id,
-                            team_id=team_id,
-                            template_id=template_id,
-                            kind=rule.kind,
-                            due_date=due,
-                        )
-                        for auditor_id, supervisee_id, team_id in supervisees_due(
-                            rule=rule,
-                            template=ReviewTemplate.objects.get(council=council, pk=template_id),
-                            period=period,
-                            first_month=programme.starts_on.month,
-                        )
-                    ]
-                    continue
-                if rule.mode == ProgrammeRule.Mode.TEAM:
-                    rows += [
-                        ExpectedReview(
-                            council=council,
-                            rule=rule,
-                            period=period,
-                            number=number,
-                            person_id=person_id,
-                            team_id=team_id,
-                            template_id=template_id,
-                            kind=rule.kind,
-                            due_date=due,
-                        )
-                        for person_id, team_id, number in sessions_due(rule)
-                    ]
-                    continue
-                for person_id, team_id in people_for_rule(rule):
-                    for number in range(1, rule.count + 1):
-                        rows.append(
-                            ExpectedReview(
-                                council=council,
-                                rule=rule,
-                                period=period,
-                                number=number,
-                                person_id=person_id,
-                                team_id=team_id,
-                                template_id=template_id,
-                                kind=rule.kind,
-                                due_date=due,
-                            )
-                        )
+                rows += [
+                    ExpectedReview(
+                        council=council,
+                        rule=rule,
+                        period=period,
+                        number=number,
+                        person_id=person_id,
+                        subject_id=subject_id,
+                        team_id=team_id,
+                        template_id=template_id,
+                        kind=rule.kind,
+                        due_date=due,
+                    )
+                    for person_id, team_id, number, subject_id in _expected_of(rule, period, template_id, programme)
+                ]
             before = ExpectedReview.objects.filter(council=council, period=period).count()
             ExpectedReview.objects.bulk_create(rows, ignore_conflicts=True)
             report.expected_created = ExpectedReview.objects.filter(council=council, period=period).count() - before
