@@ -1,13 +1,19 @@
-"""Moderators read reviews through a rule this app registers with `audits`, which never imports us."""
+"""Moderators read the reviews they are assigned, through a rule this app registers with `audits`,
+which never imports us."""
 
 from audits.models import Review
 from audits.reviews.permissions import register_visibility_rule
 from qaportal.models import User
-from qaportal.permissions import has_any_role
-from qaportal.roles import Role
+
+from .models import Assignment, ModerationRound
 
 
 @register_visibility_rule
-def moderators_read_reviews(user: User, review: Review) -> bool:
-    """Moderators read the council's reviews to check the consistency of its ratings."""
-    return has_any_role(user, review.council, {Role.MODERATOR})
+def assigned_moderators_read_reviews(user: User, review: Review) -> bool:
+    """A panel member reads a review they were assigned in a round that was not cancelled; no one
+    else reads a review for moderation."""
+    return (
+        Assignment.objects.filter(council=review.council, review=review, moderator=user)
+        .exclude(round__status=ModerationRound.Status.CANCELLED)
+        .exists()
+    )

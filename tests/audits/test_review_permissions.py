@@ -23,7 +23,7 @@ IN_PROGRESS = {
     "group manager over the case's team": {"view", "download PDF"},
     "group manager of another team": set(),
     "quality team": {"view", "download PDF"},
-    "moderator": {"view", "download PDF"},
+    "moderator": set(),  # a moderator reads only the reviews a moderation round assigns them
     "allocated worker": set(),
     "practitioner elsewhere": set(),
 }
@@ -33,7 +33,7 @@ SUBMITTED = {
     "group manager over the case's team": {"authorise", "return", "view", "download PDF"},
     "group manager of another team": set(),
     "quality team": {"view", "download PDF"},
-    "moderator": {"view", "download PDF"},
+    "moderator": set(),
     "allocated worker": set(),
     "practitioner elsewhere": set(),
 }
@@ -110,10 +110,33 @@ def test_apps_above_audits_extend_who_may_read_a_review_through_the_visibility_r
     assert not permissions.can_view_review(people["group manager of another team"], review)
 
 
-def test_moderators_read_reviews_by_the_rule_moderation_registers(world, people, monkeypatch):
-    from moderation.visibility import moderators_read_reviews
+def test_moderators_read_only_the_reviews_a_round_assigns_them(world, people):
+    import datetime as dt
 
-    review = world.allocate()
-    assert moderators_read_reviews in permissions.VISIBILITY_RULES
-    monkeypatch.setattr(permissions, "VISIBILITY_RULES", [])
-    assert not permissions.can_view_review(people["moderator"], review)
+    from django.utils import timezone
+
+    from moderation.services import round_open
+    from moderation.visibility import assigned_moderators_read_reviews
+
+    assert assigned_moderators_read_reviews in permissions.VISIBILITY_RULES
+    review = complete_psr(world.allocate(), world.service_manager)
+    review = services.review_submit(review=review, by=world.service_manager)
+    moderator = people["moderator"]
+    assert not permissions.can_view_review(moderator, review)
+    today = timezone.localdate()
+    moderation_round = round_open(
+        council=world.council,
+        name="Quarter",
+        start=today - dt.timedelta(days=30),
+        end=today,
+        template_keys=["psr"],
+        sample_rule="per_member",
+        amount=2,
+        panel=[moderator],
+        closes_on=today + dt.timedelta(days=14),
+    )
+    assert list(moderation_round.assignments.values_list("review_id", flat=True)) == [review.pk]
+    assert permissions.can_view_review(moderator, review_in_council(council=world.council, pk=review.pk))
+    moderation_round.status = "cancelled"
+    moderation_round.save()
+    assert not permissions.can_view_review(moderator, review_in_council(council=world.council, pk=review.pk))

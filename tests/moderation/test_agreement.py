@@ -73,7 +73,7 @@ def close(ours, theirs):
     assert math.isclose(ours.low, low, abs_tol=1e-6) and math.isclose(ours.high, high, abs_tol=1e-6)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=2, max_value=4).flatmap(
         lambda q: st.lists(
