@@ -293,12 +293,11 @@ def _apply_upload(
 
 def _allocated_from(sample: CaseSample) -> bool:
     case_ids = sample.cases.values("case_id")
-    return ExpectedReview.objects.filter(
-        council=sample.council, period=sample.period, review__case_id__in=case_ids, review__status__in=OPEN_OR_DONE
-    ).exists()
-
-
-OPEN_OR_DONE = ["allocated", "in_progress", "returned", "submitted", "authorised"]
+    return (
+        ExpectedReview.objects.filter(council=sample.council, period=sample.period, review__case_id__in=case_ids)
+        .exclude(review__status=Review.Status.CANCELLED)
+        .exists()
+    )
 
 
 def _reviews_needed(sample: CaseSample) -> int:

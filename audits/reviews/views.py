@@ -309,15 +309,16 @@ def review_view(request: CouncilRequest, council_slug: str, review_pk: int) -> H
 
 
 def _review_context(review, user) -> dict:
+    sections = sections_of(review)
     return {
-        "sections": sections_of(review),
+        "sections": sections,
         "ratings": {r.standard_id: r for r in review.ratings.all()},
         "answers": {a.criterion_id: a for a in review.answers.all()},
         "texts": {t.kind: t.text for t in review.texts.all()},
         "can_authorise": permissions.can_authorise(user, review),
         "can_edit": permissions.can_edit_review(user, review),
         "worker_can_edit": [
-            s for s in sections_of(review) if s.worker_completes and permissions.can_edit_section(user, review, s)
+            s for s in sections if s.worker_completes and permissions.can_edit_section(user, review, s)
         ],
         "can_pdf": permissions.can_download_pdf(user, review),
         "can_acknowledge": permissions.can_acknowledge_escalation(user, review),
