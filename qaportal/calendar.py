@@ -41,6 +41,16 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def nth_working_day_from(day: dt.date, n: int) -> dt.date:
+    """The n-th working day counting from `day` (itself the first when it is a working day)."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    while n > 1:
+        day += dt.timedelta(days=1)
+        n -= is_working_day(day)
+    return day
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

@@ -30,3 +30,13 @@ def or_404(found: _T | None) -> _T:
     if found is None:
         raise Http404("Not found in this council.")
     return found
+
+
+def version_from_form(value) -> int:
+    """A version number (or id) posted by a form; anything that is not one (text, a huge number) is
+    -1, which never matches: the save is treated as a conflict and the input kept."""
+    try:
+        number = int(str(value)[:12])
+    except (TypeError, ValueError):
+        return -1
+    return number if 0 <= number < 2**31 else -1

@@ -15,6 +15,7 @@ council_patterns: list[URLPattern | URLResolver] = [
     path("catalogue/", include("standards.urls")),
     path("", include("audits.urls")),
     path("", include("feedback.urls")),
+    path("moderation/", include("moderation.urls")),
     path("reports/", include("reporting.urls")),
 ]
 

@@ -10,7 +10,6 @@ from qaportal.models import Document
 from qaportal.pdf import html_to_pdf
 
 from ..models import Review
-from ..sections import sections_of
 from . import selectors
 
 REVIEW_PDF = "review-pdf"
@@ -25,10 +24,7 @@ def review_pdf_bytes(review: Review) -> bytes:
             "limited": False,
             "pdf": True,
             "generated_at": timezone.localtime(),
-            "sections": sections_of(review),
-            "ratings": {r.standard_id: r for r in review.ratings.all()},
-            "answers": {a.criterion_id: a for a in review.answers.all()},
-            "texts": {t.kind: t.text for t in review.texts.all()},
+            **selectors.review_contents(review),
             "events": review.events.select_related("by").order_by("at", "pk"),
         },
     )

@@ -14,7 +14,7 @@ from standards.models import Criterion, SectionKind, Standard
 
 from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent
 from ..models.reviews import ReviewQuerySet
-from ..sections import review_relations
+from ..sections import review_relations, sections_of
 
 
 def _review_base(council: Council) -> ReviewQuerySet:
@@ -230,3 +230,14 @@ def audits_with_your_part(*, council: Council, user: User) -> QuerySet[Review]:
 
 def manager_note_of(review: Review) -> ManagerNote | None:
     return ManagerNote.objects.filter(council=review.council, review=review).select_related("updated_by").first()
+
+
+def review_contents(review: Review) -> dict:
+    """What a review's page, its PDF and its moderator read: its sections, and its ratings, answers
+    and texts keyed for the section templates (`review` comes from `review_in_council`, prefetched)."""
+    return {
+        "sections": sections_of(review),
+        "ratings": {r.standard_id: r for r in review.ratings.all()},
+        "answers": {a.criterion_id: a for a in review.answers.all()},
+        "texts": {t.kind: t.text for t in review.texts.all()},
+    }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qaportal import documents
-from qaportal.http import CouncilRequest
+from qaportal.http import CouncilRequest, version_from_form
 from qaportal.middleware import pop_pending_post
 from qaportal.models import Document
 
@@ -103,7 +103,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
     conflict = None
 
     if request.method == "POST":
-        base_version = _int(request.POST.get("section_version"))
+        base_version = version_from_form(request.POST.get("section_version"))
         try:
             form = services.section_save(
                 review=review, kind=kind, data=request.POST, base_version=base_version, by=request.user
@@ -200,16 +200,6 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
     )
 
 
-def _int(value) -> int:
-    """A section version from the form; anything that is not one (text, a huge number) is -1, which
-    never matches, so the save is treated as a conflict and the input kept."""
-    try:
-        number = int(str(value)[:12])
-    except (TypeError, ValueError):
-        return -1
-    return number if 0 <= number < 2**31 else -1
-
-
 def _next_section(review, kind: str):
     worker = section_of(review, kind)
     worker_completes = worker is not None and worker.worker_completes
@@ -230,7 +220,11 @@ def section_autosave(request: CouncilRequest, council_slug: str, review_pk: int,
     data = {k: request.POST.getlist(k) for k in request.POST if k not in {"csrfmiddlewaretoken"}}
     try:
         draft = services.section_autosave(
-            review=review, kind=kind, data=data, base_version=_int(request.POST.get("section_version")), by=request.user
+            review=review,
+            kind=kind,
+            data=data,
+            base_version=version_from_form(request.POST.get("section_version")),
+            by=request.user,
         )
     except ValidationError as exc:
         return JsonResponse({"error": exc.messages[0]}, status=400)
@@ -309,12 +303,10 @@ def review_view(request: CouncilRequest, council_slug: str, review_pk: int) -> H
 
 
 def _review_context(review, user) -> dict:
-    sections = sections_of(review)
+    contents = selectors.review_contents(review)
+    sections = contents["sections"]
     return {
-        "sections": sections,
-        "ratings": {r.standard_id: r for r in review.ratings.all()},
-        "answers": {a.criterion_id: a for a in review.answers.all()},
-        "texts": {t.kind: t.text for t in review.texts.all()},
+        **contents,
         "can_authorise": permissions.can_authorise(user, review),
         "can_edit": permissions.can_edit_review(user, review),
         "worker_can_edit": [

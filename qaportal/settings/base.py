@@ -192,6 +192,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "programme-monthly-run": {"task": "audits.programme_monthly", "schedule": crontab(hour=6, minute=0)},
     "review-reminders": {"task": "audits.send_reminders", "schedule": crontab(hour=7, minute=0)},
+    "moderation-daily": {"task": "moderation.daily", "schedule": crontab(hour=6, minute=30)},
     "fail-stale-documents": {"task": "qaportal.fail_stale_documents", "schedule": crontab(minute="*/5")},
     "group-manager-digest": {
         "task": "audits.send_weekly_digests",

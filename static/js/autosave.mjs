@@ -1,4 +1,4 @@
-// Autosave for review sections: progressive enhancement, the form works without it.
+// Autosave for review sections and moderation verdicts: progressive enhancement, the form works without it.
 // Input is kept in this browser first (so a dropped connection loses nothing), then sent to the
 // server as a draft that is kept apart from the saved review until the person presses Save.
 const form = document.querySelector("form[data-autosave-url]");
@@ -20,7 +20,7 @@ if (form) {
   };
   const restore = (data) => {
     for (const el of form.elements) {
-      if (!el.name || el.name === "csrfmiddlewaretoken" || el.name === "section_version" || !(el.name in data)) continue;
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.name.endsWith("_version") || !(el.name in data)) continue;
       const values = data[el.name];
       if (el.type === "radio" || el.type === "checkbox") el.checked = values.includes(el.value);
       else el.value = values[0] ?? "";
