@@ -14,18 +14,35 @@ from .quality import quality_levels
 
 
 class RoundForm(forms.Form):
-    name = OneLineField(label=_("Name of the round"), help_text=_("For example, Moderation April to June 2026."))
+    name = OneLineField(
+        label=_("Name of the round"),
+        help_text=_("For example, Moderation April to June 2026."),
+        error_messages={"required": _("Enter the name of the round")},
+    )
     start = DateField(label=_("Reviews completed from"), help_text=_("For example, 1 4 2026"))
     end = DateField(label=_("Reviews completed up to"), help_text=_("For example, 30 6 2026"))
-    templates = forms.MultipleChoiceField(label=_("Forms to sample"), widget=forms.CheckboxSelectMultiple)
+    templates = forms.MultipleChoiceField(
+        label=_("Forms to sample"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one form to sample")},
+    )
     sample_rule = forms.ChoiceField(
-        label=_("How many reviews to sample"), choices=ModerationRound.SampleRule.choices, widget=forms.RadioSelect
+        label=_("How many reviews to sample"),
+        choices=ModerationRound.SampleRule.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the sample is counted")},
     )
     amount = forms.IntegerField(
         label=_("How many"),
         min_value=1,
         max_value=100,
         help_text=_("The percentage of completed reviews, or the number for each panel member."),
+        error_messages={
+            "required": _("Enter how many reviews to sample"),
+            "invalid": _("Enter how many as a whole number, like 2"),
+            "min_value": _("Enter a number of at least 1"),
+            "max_value": _("Enter a number no larger than 100"),
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
     )
     panel = forms.ModelMultipleChoiceField(
@@ -33,6 +50,7 @@ class RoundForm(forms.Form):
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Moderators, and the managers and practitioners the council adds to the panel."),
+        error_messages={"required": _("Choose at least one panel member")},
     )
     closes_on = DateField(label=_("The round closes on"), help_text=_("For example, 14 7 2026"))
 
@@ -60,13 +78,22 @@ class ExtendForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = TextField(label=_("Why is the round cancelled?"), size="short", rows=3)
+    reason = TextField(
+        label=_("Why is the round cancelled?"),
+        size="short",
+        rows=3,
+        error_messages={"required": _("Enter why the round is cancelled")},
+    )
 
 
 class ReassignForm(forms.Form):
     to = PersonChoiceField(queryset=None, council=None, label=_("Give the review to"))
     reason = TextField(
-        label=_("Why is it reassigned?"), size="short", rows=3, help_text=_("For example, on leave until 3 March.")
+        label=_("Why is it reassigned?"),
+        size="short",
+        rows=3,
+        help_text=_("For example, on leave until 3 March."),
+        error_messages={"required": _("Enter why the review is reassigned")},
     )
 
     def __init__(self, *args, council: Council, exclude: list[int], **kwargs):
@@ -105,6 +132,7 @@ class VerdictForm(forms.Form):
         self.submit, self.ratings = submit, ratings
         self.fields["quality"].choices = list(quality_levels(council.slug))
         self.fields["quality"].required = submit
+        self.fields["quality"].error_messages["required"] = _("Choose the quality of this review")
         self.fields["themes"].queryset = LearningTheme.objects.filter(council=council, retired=False)  # type: ignore[attr-defined]
         for rating in ratings:
             scale = [(str(level.pk), level.label) for level in levels.get(rating.standard.version_id, [])]
@@ -174,3 +202,32 @@ class VerdictForm(forms.Form):
             self.add_error("feedback", _("Enter your feedback to the reviewer"))
         data["standards"] = standards
         return data
+
+
+class ThemeForm(forms.Form):
+    name = OneLineField(label=_("Add a theme"), max_length=120, help_text=_("For example, Carers' voice."))
+
+
+class CommentForm(forms.Form):
+    text = TextField(
+        label=_("Add a comment"), size="short", rows=3, error_messages={"required": _("Enter your comment")}
+    )
+
+
+class ResolveForm(forms.Form):
+    final_level = forms.ChoiceField(label=_("Final rating"), widget=forms.RadioSelect)
+    resolution = TextField(
+        label=_("Why this is the final rating"),
+        size="short",
+        rows=3,
+        error_messages={"required": _("Enter why this is the final rating")},
+    )
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.levels = {str(level.pk): level for level in levels}
+        self.fields["final_level"].choices = [(pk, level.label) for pk, level in self.levels.items()]
+        self.fields["final_level"].error_messages["required"] = _("Choose the final rating")
+
+    def clean_final_level(self):
+        return self.levels[self.cleaned_data["final_level"]]

@@ -21,7 +21,16 @@ from qaportal.models import Document
 from standards.models import ScaleLevel
 
 from . import permissions, selectors, services
-from .forms import CancelForm, ExtendForm, ReassignForm, RoundForm, VerdictForm
+from .forms import (
+    CancelForm,
+    CommentForm,
+    ExtendForm,
+    ReassignForm,
+    ResolveForm,
+    RoundForm,
+    ThemeForm,
+    VerdictForm,
+)
 from .models import Assignment, LearningTheme, ModerationRound, StandardVerdict, Verdict
 from .quality import quality_label
 from .report import ROUND_REPORT, round_report_context
@@ -305,41 +314,43 @@ def outcome(request: CouncilRequest, council_slug: str, verdict_pk: int) -> Http
     if found is None or not permissions.can_read_outcome(request.user, found):
         raise Http404("No such moderation verdict.")
     can_resolve = permissions.can_run_moderation(request.user, request.council)
+    levels = next(iter(_levels(found.assignment.review).values()), [])
     standard_verdicts = list(selectors.standard_verdicts(found))
-    errors: dict[int, str] = {}
-    typed: dict[int, dict] = {}
-    if request.method == "POST":
-        sv = next((s for s in standard_verdicts if str(s.pk) == request.POST.get("standard_verdict")), None)
-        if sv is None:
-            raise Http404("No such rating in this verdict.")
-        try:
-            if request.POST.get("action") == "resolve":
-                if not can_resolve:
-                    raise PermissionDenied(_("Only the quality team settles a final rating."))
-                level = ScaleLevel.objects.filter(
-                    council=request.council,
-                    pk=version_from_form(request.POST.get("final_level")),
-                    scale_id=sv.rating.level.scale_id if sv.rating.level else None,
-                ).first()
-                if level is None:
-                    raise ValidationError(_("Choose the final rating"))
-                services.disagreement_resolve(
-                    standard_verdict=sv, level=level, note=request.POST.get("resolution", ""), by=request.user
-                )
-                messages.success(
-                    request, _("The final rating for %(n)s is recorded.") % {"n": sv.rating.standard.number}
-                )
+    action, _sep, target = request.POST.get("action", "").partition("-")
+    has_errors = False
+    for sv in standard_verdicts:
+        posted = request.method == "POST" and target == str(sv.pk)
+        sv.comment_form = CommentForm(request.POST if posted and action == "comment" else None, prefix=f"c{sv.pk}")
+        sv.resolve_form = ResolveForm(
+            request.POST if posted and action == "resolve" else None, prefix=f"r{sv.pk}", levels=levels
+        )
+        if not posted:
+            continue
+        if action == "resolve" and not can_resolve:
+            raise PermissionDenied(_("Only the quality team settles a final rating."))
+        if action == "comment" and not permissions.can_discuss(request.user, found):
+            raise PermissionDenied(_("The discussion opens when the round closes."))
+        form = sv.resolve_form if action == "resolve" else sv.comment_form
+        if form.is_valid():
+            try:
+                if action == "resolve":
+                    services.disagreement_resolve(
+                        standard_verdict=sv,
+                        level=form.cleaned_data["final_level"],
+                        note=form.cleaned_data["resolution"],
+                        by=request.user,
+                    )
+                    messages.success(
+                        request, _("The final rating for %(n)s is recorded.") % {"n": sv.rating.standard.number}
+                    )
+                else:
+                    services.comment_add(standard_verdict=sv, text=form.cleaned_data["text"], by=request.user)
+                    messages.success(request, _("Your comment has been added."))
+            except ValidationError as exc:
+                _problem(form, exc)
             else:
-                if not permissions.can_discuss(request.user, found):
-                    raise PermissionDenied(_("The discussion opens when the round closes."))
-                services.comment_add(standard_verdict=sv, text=request.POST.get("text", ""), by=request.user)
-                messages.success(request, _("Your comment has been added."))
-        except ValidationError as exc:
-            errors[sv.pk] = " ".join(exc.messages)
-            typed[sv.pk] = {k: request.POST.get(k, "") for k in ("text", "resolution", "final_level")}
-        else:
-            return redirect(f"{request.path}#standard-{sv.pk}")
-    scale = _levels(found.assignment.review)
+                return redirect(f"{request.path}#discuss-{sv.pk}")
+        has_errors = True
     return render(
         request,
         "moderation/outcome.html",
@@ -348,14 +359,11 @@ def outcome(request: CouncilRequest, council_slug: str, verdict_pk: int) -> Http
             "review": found.assignment.review,
             "standard_verdicts": standard_verdicts,
             "quality": quality_label(request.council.slug, found.quality),
-            "themes": list(found.themes.all()),
             "can_resolve": can_resolve,
             "can_discuss": permissions.can_discuss(request.user, found),
-            "levels": next(iter(scale.values()), []),
-            "errors": errors,
-            "typed": typed,
+            "has_errors": has_errors,
         },
-        status=400 if errors else 200,
+        status=400 if has_errors else 200,
     )
 
 
@@ -398,31 +406,32 @@ def agreement_page(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def themes(request: CouncilRequest, council_slug: str) -> HttpResponse:
     _quality_team(request)
-    error = ""
-    name = ""
+    form = ThemeForm()
     if request.method == "POST":
         if "retire" in request.POST or "restore" in request.POST:
             theme = LearningTheme.objects.filter(
-                council=request.council, pk=version_from_form(request.POST.get("retire") or request.POST.get("restore"))
+                council=request.council,
+                pk=version_from_form(request.POST.get("retire") or request.POST.get("restore")),
             ).first()
             if theme is None:
                 raise Http404("No such theme.")
             services.theme_retire(theme=theme, retired="retire" in request.POST)
             messages.success(request, _("“%(name)s” updated.") % {"name": theme.name})
             return redirect("moderation:themes", council_slug=council_slug)
-        name = request.POST.get("name", "")
-        try:
-            theme = services.theme_add(council=request.council, name=name)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("“%(name)s” added to the learning themes.") % {"name": theme.name})
-            return redirect("moderation:themes", council_slug=council_slug)
+        form = ThemeForm(request.POST)
+        if form.is_valid():
+            try:
+                theme = services.theme_add(council=request.council, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                _problem(form, exc)
+            else:
+                messages.success(request, _("“%(name)s” added to the learning themes.") % {"name": theme.name})
+                return redirect("moderation:themes", council_slug=council_slug)
     return render(
         request,
         "moderation/themes.html",
-        {"themes": list(LearningTheme.objects.filter(council=request.council)), "error": error, "name": name},
-        status=400 if error else 200,
+        {"themes": list(LearningTheme.objects.filter(council=request.council)), "form": form},
+        status=400 if form.errors else 200,
     )
 
 

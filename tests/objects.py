@@ -11,6 +11,7 @@ from audits.models import BestPracticeNotice, Escalation, ExpectedReview, QAPlan
 from audits.programme.loading import load_programme
 from audits.reviews import services as review_services
 from feedback.models import FeedbackLink, PublicFeedback
+from moderation.models import Assignment, ModerationRound, Verdict
 from qaportal.models import Document, Invitation
 from qaportal.roles import Role
 from standards import services as catalogue_services
@@ -67,6 +68,22 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
         council=council, kind="review-pdf", key="x", title="x", params={"review_id": review.pk}, status="failed"
     )
     link = FeedbackLink.objects.create(council=council, review=review, created_by=reviewer)
+    moderation_round = ModerationRound.objects.create(
+        council=council,
+        name="Moderation",
+        period_start=review.period,
+        period_end=review.period,
+        template_keys=[version.template.key],
+        sample_rule="per_member",
+        amount=1,
+        seed="x",
+        closes_on=review.period,
+    )
+    # Assigned to the reviewer (as no round would draw it), so one person reaches every page.
+    assignment = Assignment.objects.create(
+        council=council, round=moderation_round, review=review, moderator=reviewer, position=1
+    )
+    verdict = Verdict.objects.create(council=council, assignment=assignment)
     return {
         "invitation_pk": invitation.pk,
         "document_pk": pdf.pk,
@@ -88,5 +105,8 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
         "programme_pk": rule.programme_id,
         "expected_pk": expected.pk,
         "token": link.token,
+        "round_pk": moderation_round.pk,
+        "assignment_pk": assignment.pk,
+        "verdict_pk": verdict.pk,
         "_review": review,
     }

@@ -244,6 +244,12 @@ PAGES_WITHOUT_INPUT = {
     "feedback:public_thanks",
     "feedback:public_thanks_easy",
     "people:team_list",
+    "moderation:rounds",  # links only; opening a round is moderation:round_new (swept)
+    "moderation:round",  # links to close, extend, cancel and reassign (each swept)
+    "moderation:disagreements",
+    "moderation:outcome",  # its forms show once a round closes with a disagreement (tests/moderation)
+    "moderation:round_report_status",  # the swept document is a review's PDF, not a round report: 404
+    "moderation:round_report_download",
 }
 
 
