@@ -146,14 +146,16 @@ def _still_open(moderation_round: ModerationRound) -> ModerationRound:
 
 
 @transaction.atomic
-def round_close(*, moderation_round: ModerationRound, by: User | None) -> ModerationRound:
+def round_close(*, moderation_round: ModerationRound, by: User | None, notify: bool = True) -> ModerationRound:
     """Close the round (early, or on its closing day): the reviewers and their group managers then
-    see the verdicts, and are e-mailed once, after the change commits."""
+    see the verdicts, and are e-mailed once, after the change commits (`notify=False`: the demo's
+    past rounds, whose outcomes were shared long ago)."""
     current = _still_open(moderation_round)
     current.status, current.closed_at, current.closed_by = ModerationRound.Status.CLOSED, timezone.now(), by
     current.save(update_fields=["status", "closed_at", "closed_by"])
     council_id, pk = current.council_id, current.pk
-    transaction.on_commit(lambda: current_app.send_task("moderation.send_outcomes", args=[council_id, pk]))
+    if notify:
+        transaction.on_commit(lambda: current_app.send_task("moderation.send_outcomes", args=[council_id, pk]))
     return current
 
 

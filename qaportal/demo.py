@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
@@ -19,6 +20,27 @@ from .models import Council, Membership, SupervisionRelationship, Team, User
 from .roles import Profession, Role, TeamKind
 
 DEMO_PASSWORD = "demo-password-2026"
+
+# Apps above this one add their own demo data (moderation rounds, …) for each council, in order,
+# after its people, catalogue, cases and reviews are in place; `qaportal` never imports them.
+DemoStep = Callable[[Council], str]
+DEMO_STEPS: list[tuple[int, DemoStep]] = []
+
+
+def register_demo_step(order: int):
+    def decorator(step: DemoStep) -> DemoStep:
+        DEMO_STEPS.append((order, step))
+        DEMO_STEPS.sort(key=lambda item: item[0])
+        return step
+
+    return decorator
+
+
+def run_demo_steps(council: Council) -> list[str]:
+    """Each registered step for the council; each returns a line for the load's report (or "")."""
+    return [line for _order, step in DEMO_STEPS if (line := step(council))]
+
+
 # Known TOTP secrets (base32) for demo accounts whose role requires two-factor authentication,
 # so a person trying the demo can add them to an authenticator app or run `manage.py demo_code`.
 DEMO_TOTP_SECRETS = {

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from audits.demo import load_cases, load_reviews
+from audits.demo_history import load_history
 from audits.programme.loading import load_programme
 from audits.programme.services import run_month
 from qaportal import demo
@@ -34,7 +35,12 @@ class Command(BaseCommand):
             run_month(council=council, period=timezone.localdate())
 
             reviews = load_reviews(council)
-            self.stdout.write(f"{council.name}: {cases} cases, {reviews} reviews")
+            history = load_history(council)
+            self.stdout.write(
+                f"{council.name}: {cases} cases, {reviews} reviews this month, {history} in the year before"
+            )
+            for line in demo.run_demo_steps(council):
+                self.stdout.write(f"  {line}")
         if connection.vendor == "postgresql":
             # Tell the planner how big the tables now are: with the statistics of near-empty tables it
             # picks nested loops that take seconds per query until autovacuum catches up.
