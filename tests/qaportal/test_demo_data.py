@@ -79,3 +79,39 @@ def test_the_demo_reviews_are_programme_work_and_compliance_counts_them(demo_dat
     assert reviews.filter(expected__isnull=False).count() == min(expected, reviews.count())
     (council_wide,) = compliance(council=derbyshire, period=timezone.localdate(), by="council")
     assert council_wide["completed"] >= 2 and council_wide["authorised"] >= 1
+
+
+def test_demo_holds_a_year_of_completed_reviews_and_closed_moderation_rounds_with_verdicts(demo_data):
+    """Issue: Moderation, acceptance: agreement trends show on first run, in every council."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from audits.models import Review
+    from moderation.models import ModerationRound, StandardVerdict, Verdict
+    from moderation.selectors import agreement_by, moderated_pairs
+
+    year_ago = timezone.localdate() - dt.timedelta(days=366)
+    for council in Council.objects.all():
+        months = set(
+            Review.objects.filter(council=council, submitted_at__date__gte=year_ago)
+            .completed()
+            .values_list("period", flat=True)
+        )
+        assert len(months) >= 12, f"{council}: completed work in only {len(months)} months"
+        closed = ModerationRound.objects.filter(council=council, status="closed")
+        assert closed.count() >= 3, f"{council} has {closed.count()} closed rounds"
+        assert Verdict.objects.filter(council=council, status="submitted", assignment__round__in=closed).count() >= 8
+        assert Verdict.objects.filter(council=council).exclude(quality="").exclude(feedback="").exists()
+        if council.slug == "coventry":
+            # Coventry's audit forms ask questions and rate no standards (its framework has no rating
+            # scale): its panel grades each audit's quality, but there are no ratings to agree on.
+            assert not StandardVerdict.objects.filter(council=council).exists()
+            continue
+        assert StandardVerdict.objects.filter(council=council, agrees=False).exists()
+        trend = agreement_by(moderated_pairs(council=council), "month")
+        assert len(trend) >= 3 and all(row.pairs for row in trend)
+    # Somerset's rounds follow its timetable: one a month, the latest (last month's audits) still open.
+    somerset = ModerationRound.objects.filter(council__slug="somerset")
+    assert set(somerset.values_list("schedule", flat=True)) == {"somerset-monthly"}
+    assert somerset.filter(status="open").count() == 1
