@@ -42,12 +42,10 @@ def moderation_work(request: CouncilRequest):
 def moderation_rounds(request: CouncilRequest):
     if not permissions.can_run_moderation(request.user, request.council):
         return None
+    rounds = selectors.rounds_in(council=request.council).filter(status=ModerationRound.Status.OPEN)
+    progress = selectors.open_rounds_progress(council=request.council)
     return "moderation/home_rounds.html", {
-        "rounds": list(
-            selectors.rounds_in(council=request.council)
-            .filter(status=ModerationRound.Status.OPEN)
-            .order_by("closes_on")
-        ),
+        "rounds": [(r, progress.get(r.pk, [])) for r in rounds.order_by("closes_on")],
         "awaiting": selectors.disagreements_awaiting(council=request.council).count(),
     }
 

@@ -6,12 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from qaportal.models import Council, User
 
 from . import agreement
-from .models import Assignment, ModerationRound, StandardVerdict, Verdict
+from .models import Assignment, ModerationRound, Reassignment, StandardVerdict, Verdict
 
 SUBMITTED = Q(assignments__verdict__status=Verdict.Status.SUBMITTED)
 
@@ -43,7 +43,7 @@ def rounds_in(*, council: Council) -> QuerySet[ModerationRound]:
 
 
 def round_in_council(*, council: Council, pk: int) -> ModerationRound | None:
-    return rounds_in(council=council).filter(pk=pk).select_related("opened_by", "closed_by").first()
+    return rounds_in(council=council).filter(pk=pk).select_related("council", "opened_by", "closed_by").first()
 
 
 def round_assignments(*, moderation_round: ModerationRound) -> QuerySet[Assignment]:
@@ -56,7 +56,14 @@ def round_assignments(*, moderation_round: ModerationRound) -> QuerySet[Assignme
             "review__reviewer",
             "review__template_version__template",
         )
-        .prefetch_related("reassignments__from_moderator", "reassignments__to_moderator")
+        .prefetch_related(
+            Prefetch(
+                "reassignments",
+                queryset=Reassignment.objects.filter(council=moderation_round.council).select_related(
+                    "from_moderator", "to_moderator"
+                ),
+            )
+        )
         .order_by("position")
     )
 
@@ -79,6 +86,16 @@ def panel_progress(assignments: list[Assignment]) -> list[Progress]:
     return sorted(
         (Progress(people[pk], *counts[pk]) for pk in counts), key=lambda p: (p.moderator.last_name, p.moderator.pk)
     )
+
+
+def open_rounds_progress(*, council: Council) -> dict[int, list[Progress]]:
+    """Each open round's panel progress, read in one query."""
+    by_round: dict[int, list[Assignment]] = defaultdict(list)
+    for a in Assignment.objects.filter(council=council, round__status=ModerationRound.Status.OPEN).select_related(
+        "moderator", "verdict"
+    ):
+        by_round[a.round_id].append(a)
+    return {pk: panel_progress(assignments) for pk, assignments in by_round.items()}
 
 
 def assignment_in_council(*, council: Council, pk: int) -> Assignment | None:

@@ -261,6 +261,7 @@ def test_the_quality_team_opens_a_round_on_the_page_and_sees_each_panel_members_
     assert "Progress of the panel" in page and "Agreement in this round" in page
     home = client.get(reverse("home", kwargs={"council_slug": "derbyshire"})).content.decode()
     assert "1 of 2 verdicts submitted" in home
+    assert f"{m.w.moderator}: 1 of 1" in home and f"{m.second}: 0 of 1" in home  # progress per panel member
 
 
 def test_the_round_report_shows_the_verdicts_agreement_themes_and_quotes(client, moderation):
