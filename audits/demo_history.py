@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,7 +27,6 @@ from standards.selectors import current_versions
 
 from .models import Case, Review, SectionText, StandardRating
 
-MONTHS = 12
 REVIEWS_A_MONTH = 10
 # How often each level of a scale is given, best first: most work is good, fewer outstanding or weak.
 SPREAD = {2: [0.8, 0.2], 3: [0.2, 0.62, 0.18], 4: [0.12, 0.5, 0.28, 0.1]}
@@ -39,8 +39,12 @@ SUMMARIES = [
 ]
 
 
-def load_history(council: Council, *, months: int = MONTHS) -> int:
-    """Reviews completed in each of the `months` before this one. Skipped if history exists."""
+def load_history(council: Council) -> int:
+    """Reviews completed in each of the months before this one (`QAPORTAL_DEMO_HISTORY_MONTHS`).
+    Skipped if history exists."""
+    months = settings.QAPORTAL_DEMO_HISTORY_MONTHS
+    if months <= 0:
+        return 0
     with scope(council=council):
         this_month = timezone.localdate().replace(day=1)
         if Review.objects.filter(council=council, period__lt=this_month).exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
@@ -24,7 +25,6 @@ from .models import Assignment, DisagreementComment, LearningTheme, ModerationRo
 from .quality import quality_levels
 from .schedules import SCHEDULES
 
-MONTHS = 12
 THEMES = [
     "Carers' voice",
     "Making Safeguarding Personal",
@@ -54,6 +54,8 @@ REASONS = [
 
 @register_demo_step(20)
 def load_rounds(council: Council) -> str:
+    if settings.QAPORTAL_DEMO_HISTORY_MONTHS <= 0:
+        return ""
     with scope(council=council):
         if ModerationRound.objects.filter(council=council).exists():
             return ""
@@ -84,7 +86,8 @@ def _write(council: Council) -> str:
 
 def _months(today: dt.date) -> list[dt.date]:
     this_month = today.replace(day=1)
-    return [add_months(this_month, -back) for back in range(MONTHS - 1, -1, -1)]
+    months = settings.QAPORTAL_DEMO_HISTORY_MONTHS
+    return [add_months(this_month, -back) for back in range(months - 1, -1, -1)]
 
 
 def _open(council: Council, month: dt.date, quality_team: User | None) -> ModerationRound | None:

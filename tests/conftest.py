@@ -289,3 +289,30 @@ def load_council_catalogue(db):
 
 
 from tests.audits.conftest import world  # noqa: E402, F401  (Derbyshire with people and a case, for any test)
+
+# --- the demo, loaded once for a module -------------------------------------------------------
+
+
+def demo_for_module(*councils: str, prepare=None):
+    """A module-scoped fixture: `load_demo` (for `councils`, or all four) run once for the module's
+    tests, then `prepare()`. Each test still runs in its own transaction, rolled back after it, so
+    every test sees the same demo; the database is emptied when the module ends. Loading the demo
+    takes seconds, which the suite would otherwise pay for every test."""
+
+    @pytest.fixture(scope="module")
+    def loaded(django_db_setup, django_db_blocker):
+        import io
+
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock(), scopes_disabled():
+            call_command("load_demo", *[f"--council={c}" for c in councils], stdout=io.StringIO())
+            if prepare is not None:
+                prepare()
+        yield
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            ContentType.objects.clear_cache()
+
+    return loaded

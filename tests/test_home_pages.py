@@ -1,20 +1,21 @@
 """Each person's home page shows their own work: one Derbyshire demo login per role, signed in."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from qaportal import demo
 from qaportal.models import User
 from qaportal.roles import Role
+from tests.conftest import demo_for_module
+
+derbyshire_demo = demo_for_module("derbyshire")
 
 
 @pytest.fixture
-def derbyshire(db):
-    call_command("load_demo", council=["derbyshire"], stdout=io.StringIO())
+def derbyshire(derbyshire_demo, db):
+    return None
 
 
 def home_of(client, role: str) -> str:

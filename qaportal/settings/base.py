@@ -235,4 +235,7 @@ QAPORTAL_BASE_URL = env_str("QAPORTAL_BASE_URL", "http://localhost:8000")
 # was written by the client and is never trusted. 0: use the connection's address. One setting for
 # allauth's sign-in limits and ours (qaportal.net.client_ip).
 QAPORTAL_TRUSTED_PROXY_COUNT = env_int("QAPORTAL_TRUSTED_PROXY_COUNT", 0)
+# How many months of past work `load_demo` writes before this one (completed reviews, moderation
+# rounds), so dashboards and agreement trends have history on first run.
+QAPORTAL_DEMO_HISTORY_MONTHS = env_int("QAPORTAL_DEMO_HISTORY_MONTHS", 12)
 ALLAUTH_TRUSTED_PROXY_COUNT = QAPORTAL_TRUSTED_PROXY_COUNT

@@ -18,3 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 # A code typed in one 30-second window and checked in the next is accepted, so a journey that signs
 # in at the turn of a window does not fail by chance (production keeps allauth's exact default).
 MFA_TOTP_TOLERANCE = 1
+# Tests that load the demo get this month's work only; the demo's year of history is tested where
+# it is used (tests/qaportal/test_demo_data.py), so the suite does not pay for it on every load.
+QAPORTAL_DEMO_HISTORY_MONTHS = 0

@@ -3,12 +3,10 @@ supervision records are audited by the supervisor's line manager, supervisors au
 own supervisees, and the programme asks for each supervisee, not each manager."""
 
 import datetime as dt
-import io
 from collections import defaultdict
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun, Review
 from audits.programme import services as programme
@@ -17,16 +15,22 @@ from qaportal.calendar import add_months
 from qaportal.models import Council, Membership, SupervisionRelationship
 from qaportal.services import supervision_import_csv, supervisor_set
 from standards.models import ReviewTemplate
+from tests.conftest import demo_for_module
 from tests.factories import CaseFactory, TeamFactory
 
 
-@pytest.fixture
-def coventry(db):
-    call_command("load_demo", "--council", "coventry", stdout=io.StringIO())
+def _no_work_yet():
     Review.objects.filter(council__slug="coventry").delete()
     ExpectedReview.objects.all().delete()
     CaseSample.objects.all().delete()
     ProgrammeRun.objects.all().delete()
+
+
+demo = demo_for_module("coventry", prepare=_no_work_yet)
+
+
+@pytest.fixture
+def coventry(demo, db):
     return Council.objects.get(slug="coventry")
 
 

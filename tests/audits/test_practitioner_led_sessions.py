@@ -4,10 +4,8 @@ will be facilitated by the Practice Standards Team and PSW ... The facilitators 
 themes". One review per session, with its attendees and the group's reflections, counted per team."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.http import QueryDict
 
 from audits.models import CaseSample, ExpectedReview, GroupSession, ProgrammeRun, Review
@@ -17,11 +15,13 @@ from audits.reviews.permissions import can_view_review
 from audits.reviews.selectors import review_in_council
 from audits.sections import sections_of
 from qaportal.models import Council, Membership, Team
+from tests.conftest import demo_for_module
+
+demo = demo_for_module("derbyshire")
 
 
 @pytest.fixture
-def derbyshire(db):
-    call_command("load_demo", "--council", "derbyshire", stdout=io.StringIO())
+def derbyshire(demo, db):
     return Council.objects.get(slug="derbyshire")
 
 

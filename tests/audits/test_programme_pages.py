@@ -2,13 +2,11 @@
 and digests go once; compliance adds up."""
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,18 +17,23 @@ from audits.programme.selectors import allocation_choices
 from qaportal.models import Council, Membership, Notification, User
 from qaportal.selectors import teams_over
 from reporting.selectors import compliance
+from tests.conftest import demo_for_module
 
 NOVEMBER = dt.date(2026, 11, 1)
 
 
-@pytest.fixture
-def derbyshire(db):
-    call_command("load_demo", stdout=io.StringIO())
+def _november_only():
     for model in (ExpectedReview, SampleCase, CaseSample, ProgrammeRun):
         model.objects.all().delete()
-    council = Council.objects.get(slug="derbyshire")
-    programme.run_month(council=council, period=NOVEMBER)
-    return council
+    programme.run_month(council=Council.objects.get(slug="derbyshire"), period=NOVEMBER)
+
+
+demo = demo_for_module(prepare=_november_only)
+
+
+@pytest.fixture
+def derbyshire(demo, db):
+    return Council.objects.get(slug="derbyshire")
 
 
 def gm(council):

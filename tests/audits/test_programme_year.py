@@ -1,25 +1,30 @@
 """A full year of monthly runs for each demo council, on a controllable clock."""
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 
 import pytest
-from django.core.management import call_command
 
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun
 from audits.programme.selectors import is_run_day
 from audits.programme.tasks import programme_monthly, programme_run_council
 from qaportal.calendar import add_months, first_working_day
 from qaportal.models import Council, Membership
+from tests.conftest import demo_for_module
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def _no_runs_yet():
     ExpectedReview.objects.all().delete()
     CaseSample.objects.all().delete()
     ProgrammeRun.objects.all().delete()
+
+
+loaded = demo_for_module(prepare=_no_runs_yet)
+
+
+@pytest.fixture
+def demo(loaded, db):
+    return None
 
 
 def run_year(slug: str, start: dt.date) -> None:

@@ -4,7 +4,6 @@ moderator sees their two on the home page and completes one verdict, disagreeing
 the round closes; the reviewer reads the feedback and the group manager is e-mailed once."""
 
 import datetime as dt
-import time
 
 import pytest
 from django.core import mail
@@ -16,6 +15,7 @@ from moderation.models import Assignment, ModerationRound, Verdict
 from moderation.services import ratings_of
 from tests.audits.conftest import complete_psr, world  # noqa: F401
 from tests.factories import CaseFactory
+from tests.helpers import wait_for
 
 from .test_review_journeys import sign_in_as, sign_out
 
@@ -27,15 +27,6 @@ def fill_date(page, legend, day: dt.date):
     group.get_by_label("Day").fill(str(day.day))
     group.get_by_label("Month").fill(str(day.month))
     group.get_by_label("Year").fill(str(day.year))
-
-
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the worker did not send the outcomes")
 
 
 def test_a_derbyshire_round_from_opening_to_the_reviewer_reading_the_feedback(
@@ -122,7 +113,7 @@ def test_a_derbyshire_round_from_opening_to_the_reviewer_reading_the_feedback(
     sign_out(page)
 
     # The worker e-mails the reviewer and the group manager, once each.
-    wait_for(lambda: ModerationRound.objects.get(pk=moderation_round.pk).outcomes_sent_at is not None)
+    assert wait_for(lambda: ModerationRound.objects.get(pk=moderation_round.pk).outcomes_sent_at is not None)
     assert len([m for m in mail.outbox if m.to == [w.group_manager.email]]) == 1
     assert len([m for m in mail.outbox if m.to == [w.service_manager.email]]) == 1
 

@@ -13,6 +13,7 @@ from moderation.models import ModerationRound
 from moderation.schedules import SCHEDULES
 from moderation.tasks import moderation_daily
 from tests.factories import CouncilFactory, MembershipFactory, UserFactory
+from tests.helpers import wait_for
 
 
 def test_somerset_opens_on_the_first_working_day_for_the_month_before_and_closes_after_ten_working_days():
@@ -33,15 +34,6 @@ def test_derbyshire_moderates_each_quarter_two_reviews_for_each_panel_member():
     assert derbyshire.due_period(dt.date(2026, 11, 2)) is None
 
 
-def wait_for(condition, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError("the worker did not finish")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_somerset_s_scheduled_round_opens_once_a_month_however_often_beat_fires(celery_session_worker):
     with scopes_disabled():
@@ -51,7 +43,7 @@ def test_somerset_s_scheduled_round_opens_once_a_month_however_often_beat_fires(
         assert somerset.pk in moderation_daily.delay(today="2026-08-03").get(timeout=30)
     # Three morning runs racing on one worker queue: each council's task ran three times.
     with scopes_disabled():
-        wait_for(lambda: ModerationRound.objects.filter(council=somerset).exists())
+        assert wait_for(lambda: ModerationRound.objects.filter(council=somerset).exists())
         time.sleep(2)  # let the later runs finish: they must find the round and add nothing
         rounds = list(ModerationRound.objects.filter(council=somerset))
     assert len(rounds) == 1
@@ -65,4 +57,4 @@ def test_somerset_s_scheduled_round_opens_once_a_month_however_often_beat_fires(
     # After the closing day the morning run closes it.
     moderation_daily.delay(today="2026-08-17").get(timeout=30)
     with scopes_disabled():
-        wait_for(lambda: ModerationRound.objects.get(pk=only.pk).status == "closed")
+        assert wait_for(lambda: ModerationRound.objects.get(pk=only.pk).status == "closed")
