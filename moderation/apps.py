@@ -7,5 +7,6 @@ class ModerationConfig(AppConfig):
 
     def ready(self) -> None:
         # Who may read a review as its moderator, the home panels, the navigation item, the
-        # round report's PDF kind and the demo's year of rounds.
-        from . import demo, home, navigation, report, visibility  # noqa: F401
+        # round report's PDF kind, the demo's year of rounds, and the tasks (sent by name, so
+        # imported here for every worker to know them).
+        from . import demo, home, navigation, report, tasks, visibility  # noqa: F401

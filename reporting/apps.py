@@ -6,4 +6,5 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self) -> None:
-        from . import home, navigation  # noqa: F401  (register the home page panel and the navigation item)
+        # The home page panel, the navigation item, and the demo councils' CQC mapping.
+        from . import demo, home, navigation  # noqa: F401

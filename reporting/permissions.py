@@ -2,7 +2,7 @@
 
 from qaportal.models import Council, User
 from qaportal.permissions import has_any_role
-from qaportal.roles import LEADERSHIP_ROLES, Role
+from qaportal.roles import LEADERSHIP_ROLES, QUALITY_ROLES, Role
 
 
 def can_read_compliance(user: User, council: Council) -> bool:
@@ -12,3 +12,9 @@ def can_read_compliance(user: User, council: Council) -> bool:
 
 def can_read_council_figures(user: User, council: Council) -> bool:
     return user.is_superuser or has_any_role(user, council, LEADERSHIP_ROLES)
+
+
+def can_map_statements(user: User, council: Council) -> bool:
+    """The quality team and the principal social worker decide which standards evidence which CQC
+    quality statement."""
+    return user.is_superuser or has_any_role(user, council, QUALITY_ROLES)

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import ExpectedReview, Review
+from audits.models import ExpectedReview, Review, StandardRating
 from audits.models.reviews import COMPLETED_STATUSES
 from qaportal.calendar import month_start
 from qaportal.models import Council, Membership
 from qaportal.roles import Role
+
+from .cqc import STATEMENTS
+from .models import StatementLink
 
 GROUPINGS = ("team", "person", "area", "group", "council")
 
@@ -115,3 +119,54 @@ COMPLIANCE_HEADINGS = {
     "additional": "Additional reviews completed",
     "additional_authorised": "Additional reviews authorised",
 }
+
+
+# --- CQC quality statements ----------------------------------------------------------------------
+
+
+def statement_links(*, council: Council) -> dict[tuple[str, str], list[str]]:
+    """(form key, standard number) -> the quality statements it is evidence for."""
+    links: dict[tuple[str, str], list[str]] = {}
+    for key, number, statement in StatementLink.objects.filter(council=council).values_list(
+        "template_key", "standard_number", "statement"
+    ):
+        links.setdefault((key, number), []).append(statement)
+    return links
+
+
+def evidence_by_statement(*, council: Council, start: dt.date, end: dt.date) -> list[dict]:
+    """For each CQC quality statement: the reviews completed in the period on forms with a standard
+    mapped to it, the ratings of those standards, and how many met the standard. Three queries,
+    counted in the database, whatever the size of the council."""
+    links = statement_links(council=council)
+    completed = Review.objects.filter(
+        council=council,
+        status__in=COMPLETED_STATUSES,
+        submitted_at__date__gte=start,
+        submitted_at__date__lte=end,
+    )
+    reviews_by_form = dict(completed.values_list("template_version__template__key").annotate(n=Count("pk")).order_by())
+    ratings = (
+        StandardRating.objects.filter(council=council, review__in=completed, level__isnull=False)
+        .values_list("review__template_version__template__key", "standard__number", "level__meets_standard")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {s.key: {"statement": s, "forms": set(), "rated": 0, "met": 0} for s in STATEMENTS}
+    for (key, _number), statements in links.items():
+        for statement in statements:
+            found[statement]["forms"].add(key)
+    for key, number, meets, n in ratings:
+        for statement in links.get((key, number), []):
+            found[statement]["rated"] += n
+            found[statement]["met"] += n if meets else 0
+    return [
+        {
+            "statement": item["statement"],
+            "reviews": sum(reviews_by_form.get(key, 0) for key in item["forms"]),
+            "rated": item["rated"],
+            "met": item["met"],
+            "share": item["met"] / item["rated"] if item["rated"] else None,
+        }
+        for item in found.values()
+    ]

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from moderation import services
+from tests.conftest import activate_totp
 from tests.factories import CouncilFactory, MembershipFactory, UserFactory
 from tests.helpers import wait_for
 
@@ -48,6 +49,7 @@ def test_the_round_report_downloads_as_a_tagged_pdf_for_the_quality_board(
     other = CouncilFactory(slug="somerset", name="Somerset Council")
     outsider = UserFactory()
     MembershipFactory(council=other, user=outsider, role="quality_team")
+    activate_totp(outsider)
     client.force_login(outsider)
     assert client.get(status_page + "download/").status_code == 404
 
