@@ -22,10 +22,10 @@ from django_scopes import scope
 from qaportal.calendar import add_months, nth_working_day_from
 from qaportal.models import Council, Membership
 from qaportal.roles import Role
-from standards.models import ScaleLevel, Subject
+from standards.models import AnswerKind, ScaleLevel, Subject
 from standards.selectors import current_versions
 
-from .models import Case, Review, SectionText, StandardRating
+from .models import Case, CriterionAnswer, Review, SectionText, StandardRating
 
 REVIEWS_A_MONTH = 10
 # How often each level of a scale is given, best first: most work is good, fewer outstanding or weak.
@@ -67,6 +67,9 @@ def _write(council: Council, this_month: dt.date, months: int) -> int:
     rng.shuffle(cases)
     levels = _levels(council, versions)
     standards = {v.pk: [s for s in v.standards.all() if s.rated] for v in versions}
+    criteria = {
+        v.pk: [c for s in v.standards.all() if s.answered_by == "reviewer" for c in s.criteria.all()] for v in versions
+    }
     plan = []
     for back in range(months, 0, -1):
         month = add_months(this_month, -back)
@@ -93,9 +96,13 @@ def _write(council: Council, this_month: dt.date, months: int) -> int:
     Review.objects.filter(council=council, pk__in=[r.pk for r in reviews]).update(
         created_at=F("started_at") - dt.timedelta(days=2)
     )
-    ratings, texts = [], []
+    ratings, texts, answers = [], [], []
     for review in reviews:
         scale = levels.get(review.template_version.scale_id or 0, [])
+        for criterion in criteria[review.template_version_id]:
+            answer = _answer(rng, criterion.answer_kind, scale)
+            if answer:
+                answers.append(CriterionAnswer(council=council, review=review, criterion=criterion, answer=answer))
         for standard in standards[review.template_version_id]:
             level = rng.choices(scale, weights=SPREAD.get(len(scale), [1] * len(scale)))[0] if scale else None
             ratings.append(
@@ -110,7 +117,21 @@ def _write(council: Council, this_month: dt.date, months: int) -> int:
         texts.append(SectionText(council=council, review=review, kind="summary", text=rng.choice(SUMMARIES)))
     StandardRating.objects.bulk_create(ratings)
     SectionText.objects.bulk_create(texts)
+    CriterionAnswer.objects.bulk_create(answers)
     return len(reviews)
+
+
+def _answer(rng: random.Random, kind: str, scale: list[ScaleLevel]) -> str:
+    """A question answered as a reviewer would: a level of the scale, yes / partly / no, or a line."""
+    if kind == AnswerKind.RATING and scale:
+        return rng.choices(scale, weights=SPREAD.get(len(scale), [1] * len(scale)))[0].code
+    if kind == AnswerKind.YES_PARTLY_NO:
+        return rng.choices(["yes", "partly", "no"], weights=[6, 3, 1])[0]
+    if kind == AnswerKind.YES_NO:
+        return rng.choices(["yes", "no"], weights=[8, 2])[0]
+    if kind == AnswerKind.TEXT:
+        return rng.choice(SUMMARIES)
+    return ""  # dates are left as the record has them: unanswered
 
 
 def _levels(council: Council, versions) -> dict[int, list[ScaleLevel]]:
