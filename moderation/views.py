@@ -203,6 +203,8 @@ def _levels(review) -> dict[int, list[ScaleLevel]]:
 
 
 def _initial(verdict: Verdict, ratings) -> dict:
+    if verdict.pk is None:
+        return {}
     saved = {s.rating_id: s for s in verdict.standards.all()}
     data: dict = {
         "quality": verdict.quality,
@@ -222,7 +224,10 @@ def _initial(verdict: Verdict, ratings) -> dict:
 def verdict(request: CouncilRequest, council_slug: str, assignment_pk: int) -> HttpResponse:
     assignment = _own_assignment(request, assignment_pk)
     review = review_in_council(council=request.council, pk=assignment.review_id)
-    saved = services.verdict_of(assignment)
+    # Opening the page writes nothing: the verdict is made on its first save or autosave.
+    saved = Verdict.objects.filter(council=request.council, assignment=assignment).first() or Verdict(
+        council=request.council, assignment=assignment
+    )
     ratings = services.ratings_of(review)
     levels = _levels(review)
     kwargs = {"council": request.council, "ratings": ratings, "levels": levels}
@@ -283,7 +288,7 @@ def verdict(request: CouncilRequest, council_slug: str, assignment_pk: int) -> H
             "notice": notice,
             "conflict": conflict,
             "limited": False,
-            "standard_verdicts": list(selectors.standard_verdicts(saved)) if readonly else [],
+            "standard_verdicts": list(selectors.standard_verdicts(saved)) if readonly and saved.pk else [],
             "quality": quality_label(request.council.slug, saved.quality),
             **review_contents(review),
         },

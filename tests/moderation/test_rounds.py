@@ -53,11 +53,14 @@ def test_submitting_asks_for_the_quality_feedback_and_why_each_rating_would_diff
     assert "Enter your feedback to the reviewer" in page
     assert f"Enter why you would rate {first.standard.number} differently" in page
     assert "Kept: practice notes" in page  # nothing typed is lost
-    assert Verdict.objects.get(council=m.council, assignment=m.mine).status == "draft"
+    assert not Verdict.objects.filter(council=m.council, assignment=m.mine).exists()  # an error writes nothing
 
 
 def test_a_draft_saves_whatever_is_given_and_submitting_later_completes_it(client, moderation):
     m = moderation
+    client.force_login(m.w.moderator)
+    client.get(url("verdict", m.council, assignment_pk=m.mine.pk))
+    assert not Verdict.objects.filter(council=m.council).exists()  # opening the form writes nothing
     response = submit_verdict(client, m, submit=False, feedback="", quality="")
     assert response.status_code == 302
     verdict = Verdict.objects.get(council=m.council, assignment=m.mine)
@@ -198,6 +201,14 @@ def test_a_round_can_be_extended_cancelled_with_a_reason_or_closed_early_and_the
     assert "This round was cancelled, so it can no longer be changed." in response.content.decode()
     client.force_login(m.w.moderator)
     assert client.get(url("verdict", m.council, assignment_pk=m.mine.pk)).status_code == 404
+
+
+def test_a_review_left_unmoderated_when_its_round_closed_says_so(client, moderation):
+    m = moderation
+    services.round_close(moderation_round=m.round, by=m.w.quality, notify=False)
+    client.force_login(m.w.moderator)
+    page = client.get(url("verdict", m.council, assignment_pk=m.mine.pk)).content.decode()
+    assert "The round closed before you recorded a verdict on this review." in page
 
 
 def test_a_review_is_reassigned_with_its_reason_but_never_to_someone_involved_in_it(client, moderation, make_member):
