@@ -7,19 +7,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Statement:
     key: str
-    theme: StrOrPromise
-    title: StrOrPromise
+    theme: Promise  # lazily translated
+    title: Promise
 
 
 STATEMENTS = [
