@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from audits.reviews.selectors import review_contents, review_in_council
 from audits.reviews.services import querydict_from
 from qaportal import documents
-from qaportal.http import CouncilRequest, version_from_form
+from qaportal.http import CouncilRequest, posted_input, version_from_form
 from qaportal.middleware import pop_pending_post
 from qaportal.models import Document
 from standards.models import ScaleLevel
@@ -298,7 +298,7 @@ def verdict(request: CouncilRequest, council_slug: str, assignment_pk: int) -> H
 @require_POST
 def verdict_autosave(request: CouncilRequest, council_slug: str, assignment_pk: int) -> JsonResponse:
     assignment = _own_assignment(request, assignment_pk)
-    data = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
+    data = posted_input(request)
     try:
         saved = services.verdict_autosave(
             assignment=assignment,
@@ -511,6 +511,4 @@ def round_report_download(
         return redirect(
             "moderation:round_report_status", council_slug=council_slug, round_pk=round_pk, document_pk=document.pk
         )
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
-    )
+    return documents.pdf_download(document)

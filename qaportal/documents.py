@@ -19,6 +19,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -205,3 +206,10 @@ def _store(document: Document, content: bytes, filename: str) -> str:
         os.fsync(handle.fileno())
     os.replace(partial, final)
     return name
+
+
+def pdf_download(document: Document) -> FileResponse:
+    """A finished PDF as a download (the caller has checked who may have it)."""
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
+    )

@@ -40,3 +40,9 @@ def version_from_form(value) -> int:
     except (TypeError, ValueError):
         return -1
     return number if 0 <= number < 2**31 else -1
+
+
+def posted_input(request: HttpRequest) -> dict[str, list[str]]:
+    """What a form posted, every value of every field but the CSRF token: the shape in which typed
+    input is kept (autosaved drafts, input posted after the session expired)."""
+    return {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}

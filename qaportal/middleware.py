@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_scopes import scope
 
+from .http import posted_input
 from .models import Council
 from .permissions import can_enter_council, must_have_mfa
 
@@ -109,7 +110,7 @@ def _keep_pending_post(request: HttpRequest, match) -> None:
     rejected = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, match.func, match.args, match.kwargs)
     if rejected is not None:
         return
-    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    data = posted_input(request)
     if sum(len(key) + sum(len(v) for v in values) for key, values in data.items()) > PENDING_POST_MAX_CHARS:
         return
     request.session[PENDING_POST] = {"path": request.path, "data": data, "at": timezone.now().isoformat()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qaportal import documents
-from qaportal.http import CouncilRequest, version_from_form
+from qaportal.http import CouncilRequest, posted_input, version_from_form
 from qaportal.middleware import pop_pending_post
 from qaportal.models import Document
 
@@ -217,7 +217,7 @@ def section_autosave(request: CouncilRequest, council_slug: str, review_pk: int,
     review = _review(request, review_pk)
     if section_of(review, kind) is None:
         raise Http404
-    data = {k: request.POST.getlist(k) for k in request.POST if k not in {"csrfmiddlewaretoken"}}
+    data = posted_input(request)
     try:
         draft = services.section_autosave(
             review=review,
@@ -333,7 +333,7 @@ def review_pdf(request: CouncilRequest, council_slug: str, review_pk: int) -> Ht
         by=request.user,
     )
     if document.status == Document.Status.DONE:
-        return _pdf_file(document)
+        return documents.pdf_download(document)
     return redirect("audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk)
 
 
@@ -366,13 +366,7 @@ def review_pdf_download(
         return redirect(
             "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
         )
-    return _pdf_file(document)
-
-
-def _pdf_file(document: Document) -> FileResponse:
-    return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.filename, content_type="application/pdf"
-    )
+    return documents.pdf_download(document)
 
 
 def review_history(request: CouncilRequest, council_slug: str, review_pk: int) -> HttpResponse:
