@@ -42,6 +42,9 @@ class DocumentKind:
     queue: str
     # (document, report_progress) -> (file content, file name)
     render: Callable[[Document, Progress], tuple[bytes, str]]
+    # Called once the file is in place (e.g. to tell people it is ready); a failure here is logged and
+    # leaves the finished document as it is.
+    on_done: Callable[[Document], None] | None = None
 
 
 KINDS: dict[str, DocumentKind] = {}
@@ -181,6 +184,12 @@ def document_run(*, council: Council, document_id: int) -> Document | None:
         current.status, current.progress, current.finished_at = Document.Status.DONE, 100, timezone.now()
         current.file.name, current.filename, current.size = name, filename, len(content)
         current.save(update_fields=["status", "progress", "finished_at", "file", "filename", "size"])
+    on_done = KINDS[current.kind].on_done
+    if on_done is not None:
+        try:
+            on_done(current)
+        except Exception:  # noqa: BLE001 - the file is made; telling people can be retried by its own task
+            logger.exception("Document %s (%s) was made but its follow-up failed", current.pk, current.kind)
     return current
 
 

@@ -6,5 +6,6 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self) -> None:
-        # The home page panel, the navigation item, and the demo councils' CQC mapping.
-        from . import demo, home, navigation  # noqa: F401
+        # The home page panel, the navigation item, the demo councils' CQC mapping, the reports' PDF
+        # kind, and the tasks (sent by name, so imported here for every worker to know them).
+        from . import demo, home, navigation, reports, tasks  # noqa: F401

@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "programme-monthly-run": {"task": "audits.programme_monthly", "schedule": crontab(hour=6, minute=0)},
     "review-reminders": {"task": "audits.send_reminders", "schedule": crontab(hour=7, minute=0)},
     "moderation-daily": {"task": "moderation.daily", "schedule": crontab(hour=6, minute=30)},
+    # The monthly compliance report for the month before, from the first working day (once a month).
+    "reporting-daily": {"task": "reporting.daily", "schedule": crontab(hour=6, minute=45)},
     "fail-stale-documents": {"task": "qaportal.fail_stale_documents", "schedule": crontab(minute="*/5")},
     "group-manager-digest": {
         "task": "audits.send_weekly_digests",
