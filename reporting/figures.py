@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qaportal.exports import Cell
 from qaportal.models import Council
@@ -18,13 +19,13 @@ from . import charts, selectors
 from .selectors import COMPLIANCE_FIGURES, COMPLIANCE_HEADINGS, Filters
 
 GROUPINGS = {
-    "team": "Team",
-    "person": "Person",
-    "area": "Area",
-    "group": "Group manager",
-    "template": "Form",
-    "month": "Month",
-    "council": "Council",
+    "team": gettext_lazy("Team"),
+    "person": gettext_lazy("Person"),
+    "area": gettext_lazy("Area"),
+    "group": gettext_lazy("Group manager"),
+    "template": gettext_lazy("Form"),
+    "month": gettext_lazy("Month"),
+    "council": gettext_lazy("Council"),
 }
 
 
@@ -59,25 +60,25 @@ def compliance_table(council: Council, filters: Filters, by: str) -> Table:
             "Programme reviews expected, allocated, completed, authorised and overdue, "
             "and additional reviews, by %(by)s"
         )
-        % {"by": _(GROUPINGS[by]).lower()},
-        headers=[_(GROUPINGS[by]), *(_(COMPLIANCE_HEADINGS[f]) for f in COMPLIANCE_FIGURES)],
+        % {"by": str(GROUPINGS[by]).lower()},
+        headers=[str(GROUPINGS[by]), *(_(COMPLIANCE_HEADINGS[f]) for f in COMPLIANCE_FIGURES)],
         rows=[[r["name"], *(r[f] for f in COMPLIANCE_FIGURES)] for r in rows],
         total=[str(total["name"]), *(total[f] for f in COMPLIANCE_FIGURES)] if rows else None,
         empty=_("No reviews were expected or completed in this period."),
     )
 
 
-def compliance_chart(table: Table) -> charts.Chart | None:
-    """Expected, completed and authorised per month, from the month table."""
+def compliance_chart(table: Table) -> list[dict]:
+    """Expected, completed and authorised per month, from the month table, with it."""
     if not table.rows:
-        return None
+        return []
     index = {h: i for i, h in enumerate(table.headers)}
     months = [str(r[0]) for r in table.rows]
 
     def column(name: str) -> list[float]:
         return [float(r[index[_(COMPLIANCE_HEADINGS[name])]] or 0) for r in table.rows]
 
-    return charts.bars(
+    chart = charts.bars(
         title=_("Reviews expected, completed and authorised each month"),
         alt=_(
             "Bar chart of programme reviews expected, completed and authorised in each month; "
@@ -90,72 +91,90 @@ def compliance_chart(table: Table) -> charts.Chart | None:
             (_("Authorised"), column("authorised")),
         ],
     )
+    return [{"chart": chart, "table": table}]
 
 
 @dataclass
 class RatingsFigures:
     forms: list[dict]
+    # Each chart with the table of its figures: {"chart": Chart, "table": Table}.
+    charted: list[dict]
     tables: list[Table]
-    distribution: list[charts.Chart]
-    trends: list[charts.Chart]
-    by_team: Table
 
 
 def ratings(council: Council, filters: Filters, *, with_trends: bool) -> RatingsFigures:
     forms = selectors.ratings_by_standard(council=council, filters=filters)
     trend = selectors.ratings_trend(council=council, filters=filters) if with_trends else {}
-    tables, distribution, trends = [], [], []
+    charted, tables = [], []
     month_labels = [date_format(m, "M y") for m in filters.months]
     for form in forms:
         labels = [level.label for level in form["levels"]]
-        tables.append(
-            Table(
-                key=f"ratings-{form['key']}",
-                caption=_("%(form)s: ratings given for each standard") % {"form": form["name"]},
-                headers=[_("Standard"), *labels, _("Ratings"), _("Meeting the standard")],
-                rows=[
-                    [f"{s['number']}. {s['title']}", *s["counts"], s["total"], _percent(s["share"])]
-                    for s in form["standards"]
-                ],
-            )
+        table = Table(
+            key=f"ratings-{form['key']}",
+            caption=_("%(form)s: ratings given for each standard") % {"form": form["name"]},
+            headers=[_("Standard"), *labels, _("Ratings"), _("Meeting the standard")],
+            rows=[
+                [f"{s['number']}. {s['title']}", *s["counts"], s["total"], _percent(s["share"])]
+                for s in form["standards"]
+            ],
         )
-        if any(s["total"] for s in form["standards"]):
-            distribution.append(
-                charts.stacked_bars(
-                    title=_("%(form)s: ratings by standard") % {"form": form["name"]},
-                    alt=_(
-                        "Bar chart of the share of each rating given for each standard of the %(form)s; "
-                        "the figures are in the table beside it."
-                    )
-                    % {"form": form["name"]},
-                    categories=[f"{s['number']}. {s['title']}" for s in form["standards"]],
-                    series=[(label, [s["counts"][i] for s in form["standards"]]) for i, label in enumerate(labels)],
-                    percent=True,
-                )
+        if not any(s["total"] for s in form["standards"]):
+            tables.append(table)
+            continue
+        chart = charts.stacked_bars(
+            title=_("%(form)s: ratings by standard") % {"form": form["name"]},
+            alt=_(
+                "Bar chart of the share of each rating given for each standard of the %(form)s; "
+                "the figures are in the table with it."
             )
+            % {"form": form["name"]},
+            categories=[f"{s['number']}. {s['title']}" for s in form["standards"]],
+            series=[(label, [s["counts"][i] for s in form["standards"]]) for i, label in enumerate(labels)],
+            percent=True,
+        )
+        charted.append({"chart": chart, "table": table})
         by_standard = trend.get(form["key"], {})
         if with_trends and by_standard and len(filters.months) > 1:
-            trends.append(
-                charts.lines(
-                    title=_("%(form)s: share of ratings meeting the standard, month by month") % {"form": form["name"]},
-                    alt=_("Line chart of the share of ratings meeting each standard of the %(form)s in each month.")
-                    % {"form": form["name"]},
-                    categories=month_labels,
-                    series=[
-                        (f"{s['number']}. {s['title']}", by_standard.get(s["number"], [None] * len(month_labels)))
-                        for s in form["standards"]
-                    ],
-                )
+            series = [
+                (f"{s['number']}. {s['title']}", by_standard.get(s["number"], [None] * len(month_labels)))
+                for s in form["standards"]
+            ]
+            charted.append(
+                {
+                    "chart": charts.lines(
+                        title=_("%(form)s: share of ratings meeting the standard, month by month")
+                        % {"form": form["name"]},
+                        alt=_(
+                            "Line chart of the share of ratings meeting each standard of the %(form)s in each "
+                            "month; the figures are in the table with it."
+                        )
+                        % {"form": form["name"]},
+                        categories=month_labels,
+                        series=series,
+                    ),
+                    "table": Table(
+                        key=f"ratings-trend-{form['key']}",
+                        caption=_("%(form)s: share of ratings meeting each standard, month by month")
+                        % {"form": form["name"]},
+                        headers=[_("Standard"), *month_labels],
+                        rows=[
+                            [label, *(_percent(None if v is None else v / 100) for v in values)]
+                            for label, values in series
+                        ],
+                    ),
+                }
             )
     teams = selectors.ratings_by_team(council=council, filters=filters)
-    by_team = Table(
-        key="ratings-by-team",
-        caption=_("Ratings of each team's work and the share meeting the standard"),
-        headers=[_("Team"), _("Ratings"), _("Meeting the standard"), _("Share meeting the standard")],
-        rows=[[t["name"], t["rated"], t["met"], _percent(t["share"])] for t in teams],
-        empty=_("No ratings in this period."),
+    tables.append(
+        Table(
+            key="ratings-by-team",
+            caption=_("Ratings of each team's work and the share meeting the standard"),
+            headers=[_("Team"), _("Ratings"), _("Meeting the standard"), _("Share meeting the standard")],
+            rows=[[t["name"], t["rated"], t["met"], _percent(t["share"])] for t in teams],
+            empty=_("No ratings in this period."),
+        )
     )
-    return RatingsFigures(forms, tables, distribution, trends, by_team)
+    return RatingsFigures(forms, charted, tables)
 
 
 def feedback(council: Council, filters: Filters) -> tuple[dict, Table, Table]:

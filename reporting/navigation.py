@@ -10,7 +10,7 @@ register_nav_item(
     NavItem(
         "reports",
         _("Reports"),
-        "reporting:compliance",
+        "reporting:reports",
         order=45,
         visible=can_read_compliance,
         active_for=frozenset({"reporting:*"}),

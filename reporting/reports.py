@@ -54,7 +54,7 @@ def _summary(council: Council, filters: Filters) -> dict:
 
 def _volume(council: Council, filters: Filters) -> dict:
     by_month = figures.compliance_table(council, filters, "month")
-    return {"tables": [by_month], "charts": [c for c in [figures.compliance_chart(by_month)] if c]}
+    return {"charted": figures.compliance_chart(by_month) or [], "tables": [] if by_month.rows else [by_month]}
 
 
 def _compliance(council: Council, filters: Filters) -> dict:
@@ -68,11 +68,7 @@ def _compliance(council: Council, filters: Filters) -> dict:
 
 def _ratings(council: Council, filters: Filters) -> dict:
     found = figures.ratings(council, filters, with_trends=len(filters.months) > 2)
-    return {
-        "forms": found.forms,
-        "tables": [*found.tables, found.by_team],
-        "charts": [*found.distribution, *found.trends],
-    }
+    return {"forms": found.forms, "charted": found.charted, "tables": found.tables}
 
 
 def _feedback(council: Council, filters: Filters) -> dict:
@@ -341,3 +337,23 @@ register_document_kind(DocumentKind(name=DOCUMENT_KIND, queue="reports", render=
 
 def report_title(kind: ReportKind, start: dt.date) -> str:
     return _("%(name)s: %(period)s") % {"name": kind.name, "period": kind.period_label(start)}
+
+
+def periods_for(kind: ReportKind, today: dt.date) -> list[tuple[dt.date, str]]:
+    """The periods a report can be asked for, the usual choice first: a month (the month before),
+    a quarter of the financial year (the last complete one), or a year — the last twelve complete
+    months, a financial year (April to March) or a calendar year."""
+    this_month = today.replace(day=1)
+    if kind.months == 1:
+        starts = [add_months(this_month, -i) for i in [1, 0, *range(2, 25)]]
+    elif kind.months == 3:
+        quarter = add_months(this_month, -((this_month.month - 1) % 3))  # January, April, July or October
+        starts = [add_months(quarter, -3 * i) for i in [1, 0, *range(2, 9)]]
+    else:
+        starts = [add_months(this_month, -12)]
+        for year in range(this_month.year, this_month.year - 4, -1):
+            for month in (4, 1):
+                start = dt.date(year, month, 1)
+                if start <= this_month and start not in starts:
+                    starts.append(start)
+    return [(start, kind.period_label(start)) for start in starts]
