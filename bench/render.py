@@ -32,6 +32,7 @@ NARRATIVE = (
 
 class Command(BaseCommand):
     help = "Render one PDF (a review, or a council's annual report) into a file; print the render time as JSON."
+    requires_system_checks: list[str] = []  # not part of a render: a worker checks once, at start-up
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["review", "annual"])
