@@ -271,9 +271,9 @@ def reports_index(request: CouncilRequest, council_slug: str) -> HttpResponse:
     )
 
 
-def report_edit(request: CouncilRequest, council_slug: str, kind: str) -> HttpResponse:
+def report_edit(request: CouncilRequest, council_slug: str, report: str) -> HttpResponse:
     """Write the narrative for each section of a report (kept as a draft), then ask for the report."""
-    report = _kind(request, kind)
+    kind, report = report, _kind(request, report)
     if not permissions.can_write_report(request.user, request.council, kind):
         raise PermissionDenied(_("Only the quality team writes the council's reports."))
     today = timezone.localdate()
@@ -329,16 +329,16 @@ def _chosen_start(value: str | None, periods: list[tuple[str, str]]) -> dt.date:
     return dt.date.fromisoformat(f"{value if value in keys else keys[0]}-01")
 
 
-def report_page(request: CouncilRequest, council_slug: str, kind: str, start: str) -> HttpResponse:
+def report_page(request: CouncilRequest, council_slug: str, report: str, start: str) -> HttpResponse:
     """The report as a page: the same sections, figures and words as its PDF."""
     _require_reports(request)
-    report = _kind(request, kind)
+    kind, found = report, _kind(request, report)
     try:
         first = dt.date.fromisoformat(f"{start}-01")
     except ValueError as exc:
         raise Http404("No such period.") from exc
     narrative = services.narrative_for(council=request.council, kind=kind, start=first)
-    context = reports.report_context(council=request.council, kind=report, start=first, narratives=narrative.sections)
+    context = reports.report_context(council=request.council, kind=found, start=first, narratives=narrative.sections)
     return render(
         request,
         "reporting/report.html",

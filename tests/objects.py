@@ -99,6 +99,8 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
         "escalation_pk": escalation.pk,
         "action_pk": action.pk,
         "kind": "ratings",
+        "report": "annual",  # a kind of report (reports are the council's own: no object of B to name)
+        "start": "2026-01",  # the first month of a report
         "notice_pk": notice.pk,
         "item_pk": item.pk,
         "rule_pk": rule.pk,

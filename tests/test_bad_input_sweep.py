@@ -250,6 +250,10 @@ PAGES_WITHOUT_INPUT = {
     "moderation:outcome",  # its forms show once a round closes with a disagreement (tests/moderation)
     "moderation:round_report_status",  # the swept document is a review's PDF, not a round report: 404
     "moderation:round_report_download",
+    "reporting:reports",  # links only; asking for a report is reporting:report_edit (swept)
+    "reporting:report_page",  # the figures as a page; its narrative is written on reporting:report_edit
+    "reporting:run",  # the swept document is a review's PDF, not a report: 404 (its retry: tests/reporting)
+    "reporting:run_download",
 }
 
 

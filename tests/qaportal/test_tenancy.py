@@ -117,7 +117,12 @@ def _urls(council_slug, objects):
                 "so the isolation test covers this URL."
             )
             kwargs[key] = objects[key]
-        yield name, reverse(name, kwargs=kwargs), len(kwargs) > 1
+        yield name, reverse(name, kwargs=kwargs), any(k not in NOT_OBJECTS for k in kwargs if k != "council_slug")
+
+
+# URL keywords that name a kind of thing every council has (a section of a form, a report, a month),
+# not an object of council B: a page with only these is council A's own under A's address.
+NOT_OBJECTS = {"kind", "report", "start"}
 
 
 def _route_kwargs(route: str) -> list[str]:
