@@ -125,10 +125,15 @@ def admin_b(council_b, make_member):
 
 
 @pytest.fixture(scope="session")
-def celery_config():
+def celery_config(worker_id):
     broker = os.environ.get("REDIS_URL")
     if not broker:
         pytest.fail("REDIS_URL is not set: run the suite with `make test`, which starts Redis.")
+    if worker_id != "master":
+        # Under pytest-xdist each process runs its own Celery worker against its own test database:
+        # on a shared queue one would take the other's tasks and find none of their rows. A Redis
+        # database each (gw0 uses 1, gw1 uses 2, …) keeps them apart.
+        broker = f"{broker.rsplit('/', 1)[0]}/{int(worker_id.removeprefix('gw')) + 1}"
     return {"broker_url": broker, "result_backend": broker, "task_always_eager": False}
 
 
@@ -293,11 +298,12 @@ from tests.audits.conftest import world  # noqa: E402, F401  (Derbyshire with pe
 # --- the demo, loaded once for a module -------------------------------------------------------
 
 
-def demo_for_module(*councils: str, prepare=None):
+def demo_for_module(*councils: str, prepare=None, history: bool = False):
     """A module-scoped fixture: `load_demo` (for `councils`, or all four) run once for the module's
     tests, then `prepare()`. Each test still runs in its own transaction, rolled back after it, so
     every test sees the same demo; the database is emptied when the module ends. Loading the demo
-    takes seconds, which the suite would otherwise pay for every test."""
+    takes seconds, which the suite would otherwise pay for every test. `history`: with the year of
+    history `make run` loads (the suite's loads skip it)."""
 
     @pytest.fixture(scope="module")
     def loaded(django_db_setup, django_db_blocker):
@@ -305,8 +311,10 @@ def demo_for_module(*councils: str, prepare=None):
 
         from django.contrib.contenttypes.models import ContentType
         from django.core.management import call_command
+        from django.test import override_settings
 
-        with django_db_blocker.unblock(), scopes_disabled():
+        months = 12 if history else 0
+        with django_db_blocker.unblock(), scopes_disabled(), override_settings(QAPORTAL_DEMO_HISTORY_MONTHS=months):
             call_command("load_demo", *[f"--council={c}" for c in councils], stdout=io.StringIO())
             if prepare is not None:
                 prepare()
