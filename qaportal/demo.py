@@ -5,6 +5,7 @@ Team structures are plausible, not real: the seeds describe the councils' proces
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import random
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 
+from .calendar import is_working_day
 from .models import Council, Membership, SupervisionRelationship, Team, User
 from .roles import Profession, Role, TeamKind
 
@@ -39,6 +42,35 @@ def register_demo_step(order: int):
 def run_demo_steps(council: Council) -> list[str]:
     """Each registered step for the council; each returns a line for the load's report (or "")."""
     return [line for _order, step in DEMO_STEPS if (line := step(council))]
+
+
+def team_tilt(team_name: str, what: str) -> float:
+    """How far a team leans from the council's average at `what` (the share of people reached for
+    feedback, of QA actions done…), between -1 and 1: the same every load, and different per team,
+    so the demo's dashboards have differences between teams to show."""
+    return random.Random(f"{what}-{team_name}").uniform(-1, 1)
+
+
+def office_moment(rng: random.Random, start: dt.datetime, end: dt.datetime, fraction: float) -> dt.datetime:
+    """A moment about `fraction` of the way from `start` to `end`, as work is done: in office hours
+    (9:00 to 17:00) on the working day nearest that point, and at least half an hour after `start`
+    and before `end`."""
+    earliest, latest = start + dt.timedelta(minutes=30), end - dt.timedelta(minutes=30)
+    target = timezone.localtime(start + (end - start) * fraction).date()
+    windows = []
+    day = timezone.localtime(earliest).date()
+    while day <= timezone.localtime(latest).date():
+        opens = max(earliest, timezone.make_aware(dt.datetime.combine(day, dt.time(9))))
+        closes = min(latest, timezone.make_aware(dt.datetime.combine(day, dt.time(17))))
+        if opens < closes:
+            # A weekend or bank holiday only when the span has no working day (the past reviews'
+            # dates are the history's, and a few fall over Easter).
+            windows.append((not is_working_day(day), abs((day - target).days), day, opens, closes))
+        day += dt.timedelta(days=1)
+    if not windows:
+        return earliest + (latest - earliest) * fraction
+    *_nearest, opens, closes = min(windows)
+    return opens + dt.timedelta(minutes=rng.randrange(max(1, int((closes - opens).total_seconds() // 60))))
 
 
 # Known TOTP secrets (base32) for demo accounts whose role requires two-factor authentication,
