@@ -6,6 +6,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = "Feedback"
 
     def ready(self) -> None:
-        # The home panel, and the review form's feedback section (contact attempts, the person's
-        # words, or why they were not asked), register themselves with the apps below.
-        from . import home, navigation, sections  # noqa: F401
+        # The home panel, the review form's feedback section (contact attempts, the person's
+        # words, or why they were not asked) and the demo's year of feedback register themselves
+        # with the apps below.
+        from . import demo, home, navigation, sections  # noqa: F401
