@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -196,9 +197,17 @@ class AgreementRow:
         return self.coefficients[0].pairs if self.coefficients else 0
 
 
-def moderated_pairs(*, council: Council, round_id: int | None = None, since: dt.date | None = None):
+def moderated_pairs(
+    *,
+    council: Council,
+    round_id: int | None = None,
+    since: dt.date | None = None,
+    before: dt.date | None = None,
+    teams: Collection[int] | None = None,
+):
     """Every submitted judgement on a rating, as the reviewer's and moderator's scale positions, with
-    what each can be grouped by. The moderator's rating is the reviewer's where they agreed."""
+    what each can be grouped by. The moderator's rating is the reviewer's where they agreed. `since`
+    and `before` bound the day the verdict was submitted; `teams`, the team of the reviewed case."""
     rows = StandardVerdict.objects.filter(
         council=council,
         agrees__isnull=False,
@@ -209,6 +218,10 @@ def moderated_pairs(*, council: Council, round_id: int | None = None, since: dt.
         rows = rows.filter(verdict__assignment__round_id=round_id)
     if since is not None:
         rows = rows.filter(verdict__submitted_at__date__gte=since)
+    if before is not None:
+        rows = rows.filter(verdict__submitted_at__date__lt=before)
+    if teams is not None:
+        rows = rows.filter(verdict__assignment__review__case__team_id__in=teams)
     fields = [f for pair in DIMENSIONS.values() for f in pair]
     return list(
         rows.values(

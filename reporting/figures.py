@@ -5,8 +5,8 @@ the same `Table`, so a download can never disagree with the page it came from.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -274,5 +274,72 @@ def cqc_evidence(council: Council, filters: Filters) -> Table:
     )
 
 
-# Every table a dashboard can offer as a download, by key prefix: (council, filters, key) -> Table.
-TableMaker = Callable[[Council, Filters, str], Table | None]
+class Figures:
+    """The figures of one council and filters, each read once however many sections of a report or
+    dashboard show it (the summary and the feedback section share the feedback figures, the moderation
+    and themes sections the moderation ones)."""
+
+    def __init__(self, council: Council, filters: Filters):
+        self.council, self.filters = council, filters
+        self._compliance: dict[str, Table] = {}
+
+    def compliance(self, by: str) -> Table:
+        if by not in self._compliance:
+            self._compliance[by] = compliance_table(self.council, self.filters, by)
+        return self._compliance[by]
+
+    @cached_property
+    def ratings(self) -> RatingsFigures:
+        return ratings(self.council, self.filters, with_trends=len(self.filters.months) > 2)
+
+    @cached_property
+    def feedback(self) -> tuple[dict, Table, Table]:
+        return feedback(self.council, self.filters)
+
+    @cached_property
+    def moderation(self) -> tuple[dict, Table, Table]:
+        return moderation(self.council, self.filters)
+
+
+def dashboard(data: Figures, *, by: str, whole_council: bool) -> dict:
+    """The dashboard's sections, and every table in them by key (for the downloads)."""
+    by_month = data.compliance("month")
+    feedback_summary, given, reasons = data.feedback
+    _summary, agreement, themes = data.moderation
+    sections = [
+        {
+            "key": "compliance",
+            "title": _("Compliance with the programme"),
+            "charted": compliance_chart(by_month),
+            "tables": [data.compliance(by)] if by_month.rows else [data.compliance(by), by_month],
+        },
+        {
+            "key": "ratings",
+            "title": _("Ratings per standard"),
+            "forms": data.ratings.forms,
+            "charted": data.ratings.charted,
+            "tables": data.ratings.tables,
+        },
+        {
+            "key": "feedback",
+            "title": _("The person's feedback"),
+            "feedback": feedback_summary,
+            "tables": [given, reasons],
+        },
+        {
+            "key": "actions",
+            "title": _("QA plan actions and escalations"),
+            "tables": [qa_actions(data.council, data.filters), escalations(data.council, data.filters)],
+        },
+        {"key": "moderation", "title": _("Moderation"), "tables": [agreement, themes]},
+    ]
+    if whole_council:
+        sections.append(
+            {
+                "key": "cqc",
+                "title": _("CQC quality statements"),
+                "tables": [cqc_evidence(data.council, data.filters)],
+            }
+        )
+    tables = [t for s in sections for t in [*(c["table"] for c in s.get("charted", [])), *s["tables"]]]
+    return {"sections": sections, "tables": {t.key: t for t in tables}}

@@ -28,10 +28,11 @@ from qaportal.models import Council, Document
 from qaportal.pdf import html_to_pdf
 
 from . import figures
+from .figures import Figures
 from .notifications import report_ready_notify
 from .selectors import Filters, best_practice
 
-Builder = Callable[[Council, Filters], dict]
+Builder = Callable[[Figures], dict]
 
 
 @dataclass(frozen=True)
@@ -43,59 +44,48 @@ class Section:
     build: Builder
 
 
-def _summary(council: Council, filters: Filters) -> dict:
-    table = figures.compliance_table(council, filters, "council")
-    feedback, _given, _reasons = figures.feedback(council, filters)
-    total = table.total or []
-    headers = table.headers
-    values = dict(zip(headers, total, strict=False))
-    return {"figures": values, "feedback": feedback}
+def _summary(data: Figures) -> dict:
+    table = data.compliance("council")
+    return {"figures": dict(zip(table.headers, table.total or [], strict=False)), "feedback": data.feedback[0]}
 
 
-def _volume(council: Council, filters: Filters) -> dict:
-    by_month = figures.compliance_table(council, filters, "month")
-    return {"charted": figures.compliance_chart(by_month) or [], "tables": [] if by_month.rows else [by_month]}
+def _volume(data: Figures) -> dict:
+    by_month = data.compliance("month")
+    return {"charted": figures.compliance_chart(by_month), "tables": [] if by_month.rows else [by_month]}
 
 
-def _compliance(council: Council, filters: Filters) -> dict:
-    return {
-        "tables": [
-            figures.compliance_table(council, filters, "team"),
-            figures.compliance_table(council, filters, "template"),
-        ]
-    }
+def _compliance(data: Figures) -> dict:
+    return {"tables": [data.compliance("team"), data.compliance("template")]}
 
 
-def _ratings(council: Council, filters: Filters) -> dict:
-    found = figures.ratings(council, filters, with_trends=len(filters.months) > 2)
+def _ratings(data: Figures) -> dict:
+    found = data.ratings
     return {"forms": found.forms, "charted": found.charted, "tables": found.tables}
 
 
-def _feedback(council: Council, filters: Filters) -> dict:
-    summary, given, reasons = figures.feedback(council, filters)
+def _feedback(data: Figures) -> dict:
+    summary, given, reasons = data.feedback
     return {"feedback": summary, "tables": [given, reasons]}
 
 
-def _moderation(council: Council, filters: Filters) -> dict:
-    _summary_, agreement, _themes = figures.moderation(council, filters)
-    return {"tables": [agreement]}
+def _moderation(data: Figures) -> dict:
+    return {"tables": [data.moderation[1]]}
 
 
-def _themes(council: Council, filters: Filters) -> dict:
-    _summary_, _agreement, themes = figures.moderation(council, filters)
-    return {"tables": [themes, figures.cqc_evidence(council, filters)]}
+def _themes(data: Figures) -> dict:
+    return {"tables": [data.moderation[2], figures.cqc_evidence(data.council, data.filters)]}
 
 
-def _qa_actions(council: Council, filters: Filters) -> dict:
-    return {"tables": [figures.qa_actions(council, filters)]}
+def _qa_actions(data: Figures) -> dict:
+    return {"tables": [figures.qa_actions(data.council, data.filters)]}
 
 
-def _escalations(council: Council, filters: Filters) -> dict:
-    return {"tables": [figures.escalations(council, filters)]}
+def _escalations(data: Figures) -> dict:
+    return {"tables": [figures.escalations(data.council, data.filters)]}
 
 
-def _best_practice(council: Council, filters: Filters) -> dict:
-    return {"best_practice": best_practice(council=council, filters=filters)}
+def _best_practice(data: Figures) -> dict:
+    return {"best_practice": best_practice(council=data.council, filters=data.filters)}
 
 
 SECTIONS = {
@@ -270,7 +260,7 @@ def report_context(
     teams: frozenset[int] | None = None,
     progress: Progress | None = None,
 ) -> dict:
-    filters = Filters(start=start, end=kind.end(start), teams=teams)
+    data = Figures(council, Filters(start=start, end=kind.end(start), teams=teams))
     narratives = narratives or {}
     sections = []
     for index, key in enumerate(kind.sections):
@@ -280,7 +270,7 @@ def report_context(
                 "key": key,
                 "title": section.title,
                 "narrative": narratives.get(key, ""),
-                **section.build(council, filters),
+                **section.build(data),
             }
         )
         if progress:

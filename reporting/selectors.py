@@ -403,13 +403,9 @@ def best_practice(*, council: Council, filters: Filters, limit: int = 8) -> dict
 
 
 def moderation_summary(*, council: Council, filters: Filters) -> dict:
-    """How far moderators agreed with the ratings of reviews counting towards these months, overall and
+    """How far moderators agreed with the ratings in verdicts submitted in these months, overall and
     per standard, and the learning themes they tagged. Two queries."""
-    rows = [
-        row
-        for row in moderated_pairs(council=council, since=filters.start)
-        if row["verdict__submitted_at"].date() < add_months(filters.end, 1)
-    ]
+    rows = moderated_pairs(council=council, since=filters.start, before=add_months(filters.end, 1), teams=filters.teams)
     themes = (
         Verdict.themes.through.objects.filter(
             verdict__council=council,

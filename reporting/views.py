@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qaportal import documents
 from qaportal.calendar import add_months, parse_month
@@ -26,17 +25,11 @@ from standards.selectors import current_versions
 
 from . import cqc as cqc_module
 from . import figures, permissions, reports, selectors, services
-from .figures import GROUPINGS as FIGURE_GROUPINGS
 from .forms import DashboardForm, NarrativeForm, StatementsForm
 from .selectors import Filters
 
-GROUPINGS = {
-    "team": gettext_lazy("Team"),
-    "person": gettext_lazy("Person"),
-    "area": gettext_lazy("Area"),
-    "group": gettext_lazy("Group manager"),
-    "council": gettext_lazy("Council"),
-}
+# The month's compliance page groups by these; the dashboard also by form and month.
+GROUPINGS = {key: figures.GROUPINGS[key] for key in ("team", "person", "area", "group", "council")}
 
 
 def _period(request: CouncilRequest) -> dt.date:
@@ -154,12 +147,12 @@ def dashboard(request: CouncilRequest, council_slug: str) -> HttpResponse:
     teams = [(t.pk, t.name) for t in teams_in_council(council=request.council) if allowed is None or t.pk in allowed]
     templates = [(v.template.key, v.template.name) for v in current_versions(council=request.council)]
     form = DashboardForm(
-        request.GET or None, teams=teams, templates=templates, today=timezone.localdate(), groupings=FIGURE_GROUPINGS
+        request.GET or None, teams=teams, templates=templates, today=timezone.localdate(), groupings=figures.GROUPINGS
     )
     chosen = form.filters()
     team_ids = frozenset({chosen["team"]}) if chosen["team"] else allowed
     filters = Filters(start=chosen["start"], end=chosen["end"], teams=team_ids, template=chosen["template"])
-    data = dashboard_figures(request.council, filters, by=chosen["by"], whole_council=allowed is None)
+    data = figures.dashboard(figures.Figures(request.council, filters), by=chosen["by"], whole_council=allowed is None)
     table_key, fmt = request.GET.get("table"), request.GET.get("format")
     if fmt in FORMATS:
         table = data["tables"].get(table_key or "")
@@ -194,43 +187,6 @@ def dashboard(request: CouncilRequest, council_slug: str) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
-
-
-def dashboard_figures(council, filters: Filters, *, by: str, whole_council: bool) -> dict:
-    """The dashboard's sections, and every table in them by key (for the downloads)."""
-    by_month = figures.compliance_table(council, filters, "month")
-    grouped = figures.compliance_table(council, filters, by)
-    found = figures.ratings(council, filters, with_trends=len(filters.months) > 2)
-    feedback, given, reasons = figures.feedback(council, filters)
-    _summary, agreement, themes = figures.moderation(council, filters)
-    sections = [
-        {
-            "key": "compliance",
-            "title": _("Compliance with the programme"),
-            "charted": figures.compliance_chart(by_month),
-            "tables": [grouped] if by_month.rows else [grouped, by_month],
-        },
-        {
-            "key": "ratings",
-            "title": _("Ratings per standard"),
-            "forms": found.forms,
-            "charted": found.charted,
-            "tables": found.tables,
-        },
-        {"key": "feedback", "title": _("The person's feedback"), "feedback": feedback, "tables": [given, reasons]},
-        {
-            "key": "actions",
-            "title": _("QA plan actions and escalations"),
-            "tables": [figures.qa_actions(council, filters), figures.escalations(council, filters)],
-        },
-        {"key": "moderation", "title": _("Moderation"), "tables": [agreement, themes]},
-    ]
-    if whole_council:
-        sections.append(
-            {"key": "cqc", "title": _("CQC quality statements"), "tables": [figures.cqc_evidence(council, filters)]}
-        )
-    tables = [t for s in sections for t in [*(c["table"] for c in s.get("charted", [])), *s["tables"]]]
-    return {"sections": sections, "tables": {t.key: t for t in tables}}
 
 
 # --- reports ---------------------------------------------------------------------------------------
