@@ -85,7 +85,7 @@ def test_the_annual_report_is_written_made_by_a_worker_and_downloaded_as_a_tagge
         assert "/StructTreeRoot" in pdf.Root and str(pdf.Root.Lang) == "en-GB"
         assert "Annual report" in str(pdf.open_metadata().get("dc:title"))
         outline = [item.title for item in pdf.open_outline().root]
-        figures = [node for node in _structure(pdf.Root.StructTreeRoot) if str(node.get("/S")) == "/Figure"]
+        figures = [node for node in structure(pdf.Root.StructTreeRoot) if str(node.get("/S")) == "/Figure"]
     assert {"Summary", "Ratings per standard", "Feedback from people and their representatives"} <= set(outline)
     assert len(outline) == len(REPORT_KINDS["annual"].sections) + 1  # the title, then every section
     assert figures and all("/Alt" in f for f in figures)  # charts, each with its text alternative
@@ -114,7 +114,7 @@ def test_the_annual_report_is_written_made_by_a_worker_and_downloaded_as_a_tagge
     assert client.get(somerset_run).status_code == 404  # a Derbyshire run's id under Somerset's address
 
 
-def _structure(node, depth: int = 0):
+def structure(node, depth: int = 0):
     if depth > 60:
         return
     yield node
@@ -123,7 +123,7 @@ def _structure(node, depth: int = 0):
         return
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield from _structure(kid, depth + 1)
+            yield from structure(kid, depth + 1)
 
 
 @pytest.mark.celery
