@@ -26,7 +26,7 @@ from qaportal.calendar import add_months, nth_working_day_from
 from qaportal.demo import office_moment, team_tilt
 from qaportal.models import Council, Membership
 from qaportal.roles import Role
-from standards.models import AnswerKind, ScaleLevel, SectionKind, Subject, TemplateSection
+from standards.models import AnswerKind, ScaleLevel, SectionKind, Subject, TemplateSection, TemplateVersion
 from standards.selectors import current_versions
 
 from .models import (
@@ -34,13 +34,18 @@ from .models import (
     Case,
     CriterionAnswer,
     Escalation,
+    ExpectedReview,
     QAPlanAction,
     Review,
     SectionText,
     StandardRating,
 )
+from .programme.services import expected_reviews_for
 
+# Past reviews completed each month: the programme's work, then additional reviews up to this many.
 REVIEWS_A_MONTH = 10
+# What became of the programme's expected reviews in past months: completed, left in progress, never started.
+PROGRAMME_OUTCOMES = [0.9, 0.04, 0.06]
 # How often each level of a scale is given, best first: most work is good, fewer outstanding or weak.
 SPREAD = {2: [0.8, 0.2], 3: [0.2, 0.62, 0.18], 4: [0.12, 0.5, 0.28, 0.1]}
 SUMMARIES = [
@@ -143,32 +148,83 @@ def _write(council: Council, this_month: dt.date, months: int) -> int:
     criteria = {
         v.pk: [c for s in v.standards.all() if s.answered_by == "reviewer" for c in s.criteria.all()] for v in versions
     }
-    plan = []
+    by_template = {v.template_id: v for v in versions}
+    role_of = {(m.user_id, m.role): m for m in memberships}
+    plan: list[tuple[dt.date, TemplateVersion, Membership, Case, ExpectedReview | None, bool]] = []
+    unstarted: list[ExpectedReview] = []
+
+    def peer_case(reviewer: Membership) -> Case | None:
+        # Someone from another team, never authorising their own review; a case is reviewed once in
+        # the year, as the look-back rules ask.
+        case = next(
+            (c for c in cases if c.team_id != reviewer.team_id and managers.get(c.team_id) != reviewer.user_id), None
+        )
+        if case is not None:
+            cases.remove(case)
+        return case
+
     for back in range(months, 0, -1):
         month = add_months(this_month, -back)
-        for _i in range(REVIEWS_A_MONTH):
+        # What the programme asked of the month, as its monthly run would have: most done, a few left
+        # in progress or never started (overdue ever since).
+        done = 0
+        for expected in expected_reviews_for(council=council, period=month):
+            version = by_template.get(expected.template_id)
+            if version is None:  # a form the history does not write (group sessions, staff subjects)
+                continue
+            reviewer = next(
+                (
+                    role_of[(expected.person_id, r)]
+                    for r in version.completed_by_roles
+                    if (expected.person_id, r) in role_of
+                ),
+                None,
+            )
+            if reviewer is None:
+                continue
+            outcome = rng.choices(["completed", "in_progress", "unstarted"], weights=PROGRAMME_OUTCOMES)[0]
+            case = peer_case(reviewer) if outcome != "unstarted" else None
+            if case is None:
+                unstarted.append(expected)
+                continue
+            plan.append((month, version, reviewer, case, expected, outcome == "completed"))
+            done += outcome == "completed"
+        # Work the programme did not ask for (one-off allocations, additional reviews) makes up the rest.
+        for _i in range(max(0, REVIEWS_A_MONTH - done)):
             version = rng.choice(versions)
             reviewers = [m for role in version.completed_by_roles for m in by_role.get(role, [])]
             if not reviewers or not cases:
                 continue
             reviewer = rng.choice(reviewers)
-            # Someone from another team, never authorising their own review.
-            case = next(
-                (c for c in cases if c.team_id != reviewer.team_id and managers.get(c.team_id) != reviewer.user_id),
-                None,
-            )
-            if case is None:
-                continue
-            cases.remove(case)  # a case is reviewed once in the year, as the look-back rules ask
-            plan.append((month, version, reviewer, case))
+            case = peer_case(reviewer)
+            if case is not None:
+                plan.append((month, version, reviewer, case, None, True))
     reviews = [
-        _review(council, rng, month, version, reviewer, case, managers) for month, version, reviewer, case in plan
+        _review(
+            council,
+            rng,
+            month,
+            version,
+            reviewer,
+            case,
+            managers,
+            kind=expected.kind if expected else version.review_kinds[0],
+            completed=completed,
+        )
+        for month, version, reviewer, case, expected, completed in plan
     ]
     Review.objects.bulk_create(reviews)
     # Allocated when the month began, not today (bulk_create stamps auto_now_add fields with now).
     Review.objects.filter(council=council, pk__in=[r.pk for r in reviews]).update(
         created_at=F("started_at") - dt.timedelta(days=2)
     )
+    linked = []
+    for review, step in zip(reviews, plan, strict=True):
+        if step[4] is not None:
+            step[4].review = review
+            linked.append(step[4])
+    ExpectedReview.objects.bulk_create([*linked, *unstarted])
+    reviews = [r for r in reviews if r.status != Review.Status.IN_PROGRESS]  # answered only once completed
     ratings, texts, answers = [], [], []
     for review in reviews:
         scale = levels.get(review.template_version.scale_id or 0, [])
@@ -214,19 +270,29 @@ def _levels(council: Council, versions) -> dict[int, list[ScaleLevel]]:
     return found
 
 
-def _review(council, rng, month, version, reviewer, case, managers) -> Review:
+def _review(council, rng, month, version, reviewer, case, managers, *, kind: str, completed: bool) -> Review:
     manager = managers.get(case.team_id)
     allocated = timezone.make_aware(dt.datetime.combine(nth_working_day_from(month, 1), dt.time(9)))
-    submitted = allocated + dt.timedelta(days=rng.randint(5, 22), hours=rng.randint(0, 6))
-    authorised = submitted + dt.timedelta(days=rng.randint(1, 6)) if version.requires_authorisation else None
-    review = Review(
+    submitted: dt.datetime | None = allocated + dt.timedelta(days=rng.randint(5, 22), hours=rng.randint(0, 6))
+    authorised = (
+        submitted + dt.timedelta(days=rng.randint(1, 6)) if submitted and version.requires_authorisation else None
+    )
+    if not completed:  # started, and never finished: overdue ever since
+        submitted = authorised = None
+    return Review(
         council=council,
         template_version=version,
         case=case,
         reviewer_id=reviewer.user_id,
         allocated_by_id=manager,
-        kind=version.review_kinds[0],
-        status=Review.Status.AUTHORISED if authorised else Review.Status.SUBMITTED,
+        kind=kind,
+        status=(
+            Review.Status.IN_PROGRESS
+            if not completed
+            else Review.Status.AUTHORISED
+            if authorised
+            else Review.Status.SUBMITTED
+        ),
         period=month,
         due_date=nth_working_day_from(add_months(month, 1), 1) - dt.timedelta(days=1),
         started_at=allocated + dt.timedelta(days=2),
@@ -234,7 +300,6 @@ def _review(council, rng, month, version, reviewer, case, managers) -> Review:
         authorised_at=authorised,
         authorised_by_id=manager if authorised else None,
     )
-    return review
 
 
 @transaction.atomic

@@ -75,6 +75,53 @@ class RunReport:
     error: str = ""
 
 
+def _month_expectations(
+    *, council: Council, period: dt.date
+) -> tuple[list[ExpectedReview], list[ProgrammeRule], list[ProgrammeRule]]:
+    """The month's expected reviews (unsaved), and the rules that draw case samples and supervision
+    files for it."""
+    programme = programme_for(council=council, period=period)
+    sample_rules: list[ProgrammeRule] = []
+    supervisee_rules: list[ProgrammeRule] = []
+    rows: list[ExpectedReview] = []
+    if programme is None:
+        return rows, sample_rules, supervisee_rules
+    timetable = dict(programme.timetable.values_list("month", "template_id"))
+    due = last_working_day(period)
+    for rule in programme.rules.all():
+        if period.month not in rule.months:
+            continue
+        template_id = _template_for(rule, period.month, timetable)
+        if template_id is None:
+            continue
+        if rule.mode == ProgrammeRule.Mode.SAMPLE:
+            sample_rules.append(rule)
+        if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
+            supervisee_rules.append(rule)
+        rows += [
+            ExpectedReview(
+                council=council,
+                rule=rule,
+                period=period,
+                number=number,
+                person_id=person_id,
+                subject_id=subject_id,
+                team_id=team_id,
+                template_id=template_id,
+                kind=rule.kind,
+                due_date=due,
+            )
+            for person_id, team_id, number, subject_id in _expected_of(rule, period, template_id, programme)
+        ]
+    return rows, sample_rules, supervisee_rules
+
+
+def expected_reviews_for(*, council: Council, period: dt.date) -> list[ExpectedReview]:
+    """What the programme expects of the council in a month, unsaved (the demo's year of history is
+    written from it, as the monthly run would have)."""
+    return _month_expectations(council=council, period=month_start(period))[0]
+
+
 def run_month(*, council: Council, period: dt.date) -> RunReport:
     """Build the month's expected reviews and case samples for one council.
 
@@ -87,38 +134,8 @@ def run_month(*, council: Council, period: dt.date) -> RunReport:
         if ProgrammeRun.objects.filter(council=council, period=period, status=ProgrammeRun.Status.DONE).exists():
             report.skipped = True
             return report
-        programme = programme_for(council=council, period=period)
-        sample_rules: list[ProgrammeRule] = []
-        supervisee_rules: list[ProgrammeRule] = []
-        if programme is not None:
-            timetable = dict(programme.timetable.values_list("month", "template_id"))
-            due = last_working_day(period)
-            rows = []
-            for rule in programme.rules.all():
-                if period.month not in rule.months:
-                    continue
-                template_id = _template_for(rule, period.month, timetable)
-                if template_id is None:
-                    continue
-                if rule.mode == ProgrammeRule.Mode.SAMPLE:
-                    sample_rules.append(rule)
-                if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
-                    supervisee_rules.append(rule)
-                rows += [
-                    ExpectedReview(
-                        council=council,
-                        rule=rule,
-                        period=period,
-                        number=number,
-                        person_id=person_id,
-                        subject_id=subject_id,
-                        team_id=team_id,
-                        template_id=template_id,
-                        kind=rule.kind,
-                        due_date=due,
-                    )
-                    for person_id, team_id, number, subject_id in _expected_of(rule, period, template_id, programme)
-                ]
+        rows, sample_rules, supervisee_rules = _month_expectations(council=council, period=period)
+        if rows or sample_rules or supervisee_rules:
             before = ExpectedReview.objects.filter(council=council, period=period).count()
             ExpectedReview.objects.bulk_create(rows, ignore_conflicts=True)
             report.expected_created = ExpectedReview.objects.filter(council=council, period=period).count() - before

@@ -150,3 +150,15 @@ def test_filters_in_the_wrong_order_say_so_and_keep_the_choice(client):
     assert page.status_code == 400
     assert "The last month must be the same as or after the first month" in page.content.decode()
     assert dt.date.fromisoformat(year["end"] + "-01")  # the chosen months are still selected
+
+
+def test_the_demo_year_holds_the_programmes_work_mostly_completed_some_overdue_and_additional_reviews():
+    this_month = timezone.localdate().replace(day=1)
+    with scopes_disabled():
+        for slug in ("derbyshire", "somerset"):
+            council = Council.objects.get(slug=slug)
+            (year,) = compliance(
+                council=council, period=add_months(this_month, -12), until=add_months(this_month, -1), by="council"
+            )
+            assert year["expected"] > 0 and 0.8 <= year["completed"] / year["expected"] < 1, (slug, year)
+            assert year["overdue"] > 0 and year["additional"] > 0, (slug, year)
