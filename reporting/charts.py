@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("svg")  # never a GUI backend in a server
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 # GOV.UK Design System colours: readable on white, and told apart by more than colour (labels).
 COLOURS = ["#00703c", "#1d70b8", "#f47738", "#d4351c", "#4c2c92", "#505a5f", "#912b88", "#28a197"]
@@ -97,6 +98,7 @@ def bars(*, title: str, alt: str, categories: Sequence[str], series: Sequence[tu
             axes.bar(positions, list(values), width=width, label=label, color=COLOURS[index % len(COLOURS)])
         axes.set_xticks(range(len(categories)), list(categories), rotation=45 if len(categories) > 6 else 0)
         axes.set_ylabel("Number of reviews")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # reviews come whole
         axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(4, len(series)), frameon=False)
     return Chart(title, alt, _svg(figure, title, alt))
 

@@ -217,7 +217,11 @@ def reports_index(request: CouncilRequest, council_slug: str) -> HttpResponse:
         "reporting/reports.html",
         {
             "kinds": [
-                {"kind": k, "can_write": permissions.can_write_report(request.user, request.council, k.key)}
+                {
+                    "kind": k,
+                    "usual": reports.periods_for(k, timezone.localdate())[0],
+                    "can_write": permissions.can_write_report(request.user, request.council, k.key),
+                }
                 for k in reports.kinds_for(request.council)
             ],
             "page": page,
