@@ -8,18 +8,24 @@ data table beside it, so nothing is known only from the picture."""
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("svg")  # never a GUI backend in a server
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+# A chart is the picture of its figures only, so it can be kept as long as the cache likes.
+CACHE_SECONDS = 24 * 60 * 60
 # GOV.UK Design System colours: readable on white, and told apart by more than colour (labels).
 COLOURS = ["#00703c", "#1d70b8", "#f47738", "#d4351c", "#4c2c92", "#505a5f", "#912b88", "#28a197"]
 STYLE = {
@@ -34,6 +40,23 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+
+def _cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """A chart is drawn once for the same figures (about 60 ms each with matplotlib) and then read from
+    the cache: a dashboard opened again, or by a colleague, shows the same figures in the same chart."""
+
+    @functools.wraps(draw)
+    def cached(**kwargs) -> Chart:
+        figures = json.dumps([draw.__name__, kwargs], sort_keys=True, default=str)
+        key = "chart:" + hashlib.sha256(figures.encode()).hexdigest()
+        found = cache.get(key)
+        if found is None:
+            found = draw(**kwargs)
+            cache.set(key, found, timeout=CACHE_SECONDS)
+        return found
+
+    return cached
 
 
 @dataclass(frozen=True)
@@ -62,6 +85,7 @@ def _figure(height: float) -> Figure:
         return Figure(figsize=(7.0, height), layout="constrained")
 
 
+@_cached
 def stacked_bars(
     *, title: str, alt: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], percent: bool
 ) -> Chart:
@@ -87,6 +111,7 @@ def stacked_bars(
     return Chart(title, alt, _svg(figure, title, alt))
 
 
+@_cached
 def bars(*, title: str, alt: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> Chart:
     """Grouped vertical bars: one group per category (e.g. a month), one bar per series."""
     with matplotlib.rc_context(STYLE):
@@ -103,6 +128,7 @@ def bars(*, title: str, alt: str, categories: Sequence[str], series: Sequence[tu
     return Chart(title, alt, _svg(figure, title, alt))
 
 
+@_cached
 def lines(
     *, title: str, alt: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
 ) -> Chart:
