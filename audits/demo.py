@@ -178,7 +178,7 @@ def load_reviews(council: Council) -> int:
             ExpectedReview.objects.filter(council=council, person=reviewer)
             .exclude(review__status__in=["submitted", "authorised"])
             .select_related("template", "review", "subject")
-            .order_by("due_date", "number")
+            .order_by("due_date", "number", "pk")  # pk: the same demo every load
         )
         used: set[int] = set()
         for i, step in enumerate(plan):

@@ -107,7 +107,8 @@ def test_past_reviews_hold_the_persons_feedback_in_realistic_proportions_some_no
     # Coventry's case audits do not ask for the person's feedback (only its practice observation does).
     coventry = Council.objects.get(slug="coventry")
     assert not asking(coventry, SectionKind.FEEDBACK).exists()
-    assert not ReviewFeedback.objects.filter(council=coventry).exists()
+    # (This month's demo work may hold an observation, whose worker's part asks; the history holds none.)
+    assert not ReviewFeedback.objects.filter(council=coventry, review__in=past_reviews(coventry)).exists()
 
 
 def test_past_reviews_hold_qa_actions_open_done_and_overdue_escalations_and_best_practice(demo_with_history):
