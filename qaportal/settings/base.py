@@ -166,6 +166,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Generated files (review PDFs, reports) in S3-compatible object storage when a bucket is named; the
+# files stay private and are served only through views that check who may have them.
+if env_str("QAPORTAL_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("QAPORTAL_S3_BUCKET"),
+            "endpoint_url": env_str("QAPORTAL_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("QAPORTAL_S3_REGION", "") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

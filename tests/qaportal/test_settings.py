@@ -84,3 +84,32 @@ def test_the_500_page_is_readable_and_names_no_internals(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert b"Sorry, there is a problem with the service" in response.content
+
+
+def test_generated_files_go_to_private_object_storage_when_a_bucket_is_named():
+    """Reports and PDFs are written through Django's storage API: a filesystem locally, an
+    S3-compatible bucket in production. Object storage has no paths, so the document runner uploads
+    the finished file in one go (qaportal.documents._store) instead of moving a temporary file."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "qaportal.settings.production",
+        "DJANGO_SECRET_KEY": "a-production-grade-secret-" + "x9Q!" * 12,
+        "DJANGO_ALLOWED_HOSTS": "qaportal.example.gov.uk",
+        "QAPORTAL_S3_BUCKET": "council-reports",
+        "QAPORTAL_S3_ENDPOINT_URL": "https://objects.example.gov.uk",
+    }
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.files.storage import storages\n"
+        "s = storages['default']\n"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)\n"
+        "try:\n    s.path('x')\nexcept NotImplementedError:\n    print('no paths')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "S3Storage council-reports https://objects.example.gov.uk private",
+        "no paths",
+    ]
