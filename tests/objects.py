@@ -112,3 +112,48 @@ def one_of_everything(council, *, catalogue: str, reviewer=None) -> dict:
         "verdict_pk": verdict.pk,
         "_review": review,
     }
+
+
+def more_of_everything(council, *, reviewer, objects: dict, n: int) -> None:
+    """`n` more of what lists and counts show, around the objects of `one_of_everything`: cases and
+    reviews of them (with their escalations, QA plan actions and best-practice notices), the public's
+    feedback, expected reviews, documents, invitations and moderation assignments with verdicts."""
+    review = objects["_review"]
+    moderation_round = ModerationRound.objects.get(council=council, pk=objects["round_pk"])
+    expected = ExpectedReview.objects.get(council=council, pk=objects["expected_pk"])
+    for i in range(n):
+        team = TeamFactory(council=council)
+        MembershipFactory(council=council, user=UserFactory(), role=Role.PRACTITIONER, team=team)
+        case = CaseFactory(council=council, team=team)
+        with scope(council=council):
+            another = review_services.review_allocate(
+                council=council,
+                template=review.template_version.template,
+                case=case,
+                reviewer=reviewer,
+                by=reviewer,
+                kind="additional",
+            )
+        Escalation.objects.create(council=council, review=another, concern="risk", detail="x", raised_by=reviewer)
+        QAPlanAction.objects.create(
+            council=council, review=another, order=1, description="Review the plan", owner_person=reviewer
+        )
+        BestPracticeNotice.objects.create(council=council, review=another, text="Good", raised_by=reviewer)
+        PublicFeedback.objects.create(council=council, feedback=f"Feedback {i}")
+        ExpectedReview.objects.create(
+            council=council,
+            rule=expected.rule,
+            period=expected.period,
+            number=expected.number + i + 1,
+            person=reviewer,
+            template=expected.template,
+            kind=expected.kind,
+            due_date=expected.due_date,
+        )
+        Invitation.objects.create(council=council, user=UserFactory(), role=Role.MODERATOR)
+        Document.objects.create(council=council, kind="review-pdf", key=f"x{i}", title="x", params={}, status="failed")
+        FeedbackLink.objects.create(council=council, review=another, created_by=reviewer)
+        assignment = Assignment.objects.create(
+            council=council, round=moderation_round, review=another, moderator=reviewer, position=i + 2
+        )
+        Verdict.objects.create(council=council, assignment=assignment)
