@@ -34,9 +34,13 @@ from .forms import (
 from .pdf import REVIEW_PDF
 
 
-def _review(request: CouncilRequest, review_pk: int):
-    """The review with this id in this council; "missing" and "another council's" are the same 404."""
-    review = selectors.review_in_council(council=request.council, pk=review_pk)
+def _review(request: CouncilRequest, review_pk: int, *, section: str | None = None):
+    """The review with this id in this council; "missing" and "another council's" are the same 404.
+    For one section's page, with that section's records only."""
+    if section is None:
+        review = selectors.review_in_council(council=request.council, pk=review_pk)
+    else:
+        review = selectors.review_for_section(council=request.council, pk=review_pk, kind=section)
     if review is None:
         raise Http404("No such review in this council.")
     return review
@@ -88,7 +92,7 @@ def _task_list(request: CouncilRequest, review) -> HttpResponse:
 
 
 def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kind: str) -> HttpResponse:
-    review = _review(request, review_pk)
+    review = _review(request, review_pk, section=kind)
     section = section_of(review, kind)
     if section is None or not (section.reviewer_completes or section.worker_completes):
         raise Http404("This review has no such section.")
@@ -214,7 +218,7 @@ def _next_section(review, kind: str):
 
 @require_POST
 def section_autosave(request: CouncilRequest, council_slug: str, review_pk: int, kind: str) -> JsonResponse:
-    review = _review(request, review_pk)
+    review = _review(request, review_pk, section=kind)
     if section_of(review, kind) is None:
         raise Http404
     data = posted_input(request)

@@ -45,12 +45,14 @@ def section_of(review: Review, kind: str) -> Section | None:
     return next((s for s in sections_of(review) if s.kind == kind), None)
 
 
-def review_relations() -> tuple[set[str], list]:
-    """(select_related, prefetch_related) every registered section needs to show a review."""
+def review_relations(kinds: set[str] | None = None) -> tuple[set[str], list]:
+    """(select_related, prefetch_related) the registered sections (or those of `kinds`) need to show a review."""
     selected: set[str] = set()
     prefetched: list = []
     seen: set[str] = set()
-    for factory in SECTIONS.values():
+    for kind, factory in SECTIONS.items():
+        if kinds is not None and kind not in kinds:
+            continue
         handler = factory if isinstance(factory, type) else getattr(factory, "func", None)
         selected.update(getattr(handler, "select_related", ()))
         for item in getattr(handler, "prefetch_related", ()):
