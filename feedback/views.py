@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.reviews.selectors import review_in_council
+from qaportal.access_log.services import record_access
 from qaportal.calendar import parse_month
 from qaportal.exports import FORMATS, table_response
 from qaportal.http import CouncilRequest, or_404
 from qaportal.middleware import public
+from qaportal.models import AccessRecord
 from qaportal.net import client_ip
 from qaportal.pdf import html_to_pdf
 
@@ -227,6 +229,15 @@ def inbox_item(request: CouncilRequest, council_slug: str, item_pk: int) -> Http
     _require_team(request)
     item = or_404(selectors.public_feedback_in_council(council=request.council, pk=item_pk))
     services.public_feedback_mark_read(submission=item)
+    if request.method == "GET":
+        record_access(
+            council=request.council,
+            by=request.user,
+            action=AccessRecord.Action.VIEWED,
+            kind=AccessRecord.Kind.FEEDBACK_ITEM,
+            object_id=item.pk,
+            label=_("Feedback %(reference)s") % {"reference": item.reference},
+        )
     form = ComplaintForm(request.POST or None, initial={"summary": item.feedback})
     if request.method == "POST":
         if "compliment" in request.POST:
@@ -257,11 +268,11 @@ def best_practice(request: CouncilRequest, council_slug: str) -> HttpResponse:
     notices = selectors.best_practice_log(council=request.council)
     export = request.GET.get("format")
     if export in FORMATS:
-        return _export_best_practice(notices, export, council_slug)
+        return _export_best_practice(request, notices, export)
     return render(request, "feedback/best_practice.html", {"notices": notices})
 
 
-def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
+def _export_best_practice(request: CouncilRequest, notices, fmt: str) -> HttpResponse:
     return table_response(
         headers=["Raised", "Review", "PIN", "Team", "Raised by", "Good practice", "Shared on", "Shared how"],
         rows=[
@@ -278,8 +289,10 @@ def _export_best_practice(notices, fmt: str, council_slug: str) -> HttpResponse:
             for n in notices
         ],
         fmt=fmt,
-        filename=f"{council_slug}-best-practice-log",
+        filename=f"{request.council.slug}-best-practice-log",
         title="Best practice log",
+        council=request.council,
+        by=request.user,
     )
 
 

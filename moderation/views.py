@@ -12,12 +12,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audits.reviews.access import review_viewed
 from audits.reviews.selectors import review_contents, review_in_council
 from audits.reviews.services import querydict_from
 from qaportal import documents
+from qaportal.access_log.services import record_access
 from qaportal.http import CouncilRequest, posted_input, version_from_form
 from qaportal.middleware import pop_pending_post
-from qaportal.models import Document
+from qaportal.models import AccessRecord, Document
 from standards.models import ScaleLevel
 
 from . import permissions, selectors, services
@@ -275,6 +277,7 @@ def verdict(request: CouncilRequest, council_slug: str, assignment_pk: int) -> H
             }
         else:
             form = VerdictForm(initial=_initial(saved, ratings), **kwargs)
+        review_viewed(council=request.council, review=review, by=request.user)
     return render(
         request,
         "moderation/verdict.html",
@@ -442,6 +445,14 @@ def themes(request: CouncilRequest, council_slug: str) -> HttpResponse:
 
 def round_report(request: CouncilRequest, council_slug: str, round_pk: int) -> HttpResponse:
     moderation_round = _round(request, round_pk)
+    record_access(
+        council=request.council,
+        by=request.user,
+        action=AccessRecord.Action.VIEWED,
+        kind=AccessRecord.Kind.REPORT,
+        object_id=f"moderation-round/{moderation_round.pk}",
+        label=f"Moderation report: {moderation_round.name}",
+    )
     return render(request, "moderation/round_report.html", {**round_report_context(moderation_round), "pdf": False})
 
 
@@ -511,4 +522,12 @@ def round_report_download(
         return redirect(
             "moderation:round_report_status", council_slug=council_slug, round_pk=round_pk, document_pk=document.pk
         )
+    record_access(
+        council=request.council,
+        by=request.user,
+        action=AccessRecord.Action.DOWNLOADED,
+        kind=AccessRecord.Kind.REPORT_PDF,
+        object_id=document.pk,
+        label=document.title,
+    )
     return documents.pdf_download(document)

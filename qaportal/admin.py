@@ -6,7 +6,14 @@ from .models import Council, User
 
 @admin.register(Council)
 class CouncilAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "lookback_months", "recommended_contact_attempts", "is_active"]
+    list_display = [
+        "name",
+        "slug",
+        "lookback_months",
+        "recommended_contact_attempts",
+        "access_log_retention_days",
+        "is_active",
+    ]
 
 
 @admin.register(User)

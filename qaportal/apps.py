@@ -8,8 +8,9 @@ class QaportalConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here because they use the models, which are ready only now.
+        from .access_log import tasks  # noqa: F401  # Celery knows its tasks (autodiscovery finds qaportal.tasks only)
         from .navigation import NavItem, register_nav_item
-        from .permissions import can_manage_people
+        from .permissions import can_manage_people, can_read_access_log
 
         register_nav_item(NavItem("home", _("Home"), "home", order=0, active_for=frozenset({"home"})))
         register_nav_item(
@@ -30,5 +31,15 @@ class QaportalConfig(AppConfig):
                 order=91,
                 visible=can_manage_people,
                 active_for=frozenset({"people:team_list", "people:team_add", "people:team_edit"}),
+            )
+        )
+        register_nav_item(
+            NavItem(
+                "access_log",
+                _("Access log"),
+                "access_log:index",
+                order=95,
+                visible=can_read_access_log,
+                active_for=frozenset({"access_log:*"}),
             )
         )

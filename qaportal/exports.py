@@ -17,6 +17,9 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .access_log.services import record_access
+from .models import AccessRecord, Council, User
+
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,11 +66,26 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Cell]], *, title:
 
 
 def table_response(
-    *, headers: Sequence[str], rows: Iterable[Sequence[Cell]], fmt: str, filename: str, title: str = "Data"
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Cell]],
+    fmt: str,
+    filename: str,
+    title: str = "Data",
+    council: Council,
+    by: User,
 ) -> HttpResponse:
-    """A download of the table as `fmt` ("csv" or "xlsx"), named `filename` plus the extension."""
+    """A download of the table as `fmt` ("csv" or "xlsx"), named `filename` plus the extension, noted
+    in the council's access log as exported by `by` (every export goes through here, so none is missed)."""
     rows = list(rows)
     content = csv_bytes(headers, rows) if fmt == "csv" else xlsx_bytes(headers, rows, title=title)
+    record_access(
+        council=council,
+        by=by,
+        action=AccessRecord.Action.EXPORTED,
+        kind=AccessRecord.Kind.EXPORT,
+        label=f"{filename}.{fmt}",
+    )
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

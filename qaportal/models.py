@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -47,6 +48,13 @@ class Council(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
         help_text=_("Send reminders this many working days before a review is due."),
+    )
+    access_log_retention_days = models.PositiveIntegerField(
+        default=730,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_(
+            "How many days the access log (who viewed or downloaded which review, report or feedback) is kept."
+        ),
     )
     mfa_required_roles = models.JSONField(
         default=default_mfa_roles,
@@ -312,3 +320,50 @@ class SupervisionRelationship(CouncilOwned):
 
     def __str__(self) -> str:
         return f"{self.supervisor} supervises {self.supervisee}"
+
+
+class AccessRecord(CouncilOwned):
+    """That someone viewed, downloaded or exported a review, a report, the public's feedback or a table:
+    the access log the quality team reads. Who *changed* what is kept with each review (its events
+    and changes); this is who *saw* what.
+
+    A thing is named by its kind, its id and a short label ("PSR review 1234"), never by the person it
+    is about (no PIN, no name): erasing a person's case leaves nothing of theirs here. Rows older than
+    the council's `access_log_retention_days` are deleted every night."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPORTED = "exported", _("Exported")
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("Review")
+        REVIEW_PDF = "review_pdf", _("Review PDF")
+        REPORT = "report", _("Report")
+        REPORT_PDF = "report_pdf", _("Report PDF")
+        FEEDBACK_ITEM = "feedback_item", _("Feedback from the public")
+        EXPORT = "export", _("Table (CSV or Excel)")
+
+    # One INSERT per page view: the composite indexes below cover every lookup, so the foreign keys
+    # carry no index of their own (each would be one more index to write on every view).
+    council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Kept when an account is deleted (as "a deleted account"); accounts are normally deactivated instead.
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=12, choices=Action.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.CharField(max_length=40, blank=True)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The log page, newest first, and the nightly purge of rows older than the council's
+            # retention (the same index read backwards).
+            models.Index(fields=["council", "-at"], name="accessrecord_council_at"),
+            # One person's views and downloads: the page's person filter.
+            models.Index(fields=["council", "user", "-at"], name="accessrecord_council_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.kind} {self.object_id} at {self.at:%Y-%m-%d %H:%M}"

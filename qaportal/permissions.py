@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django_scopes import scope, scopes_disabled
 
 from .models import Council, Membership, User
-from .roles import Role, TeamKind
+from .roles import OVERSIGHT_ROLES, Role, TeamKind
 
 
 def roles_of(user: User, council: Council) -> frozenset[str]:
@@ -64,6 +64,12 @@ def can_enter_council(user: User, council: Council) -> bool:
 
 def can_manage_people(user: User, council: Council) -> bool:
     return user.is_superuser or has_any_role(user, council, [Role.COUNCIL_ADMIN])
+
+
+def can_read_access_log(user: User, council: Council) -> bool:
+    """Those who may read every review of the council (the quality team, the principal social worker,
+    the director): the log says which reviews exist and who read them, so no one else sees it."""
+    return user.is_superuser or has_any_role(user, council, OVERSIGHT_ROLES)
 
 
 def must_have_mfa(user: User) -> bool:

@@ -17,6 +17,7 @@ council_patterns: list[URLPattern | URLResolver] = [
     path("", include("feedback.urls")),
     path("moderation/", include("moderation.urls")),
     path("reports/", include("reporting.urls")),
+    path("access-log/", include("qaportal.access_log.urls")),
 ]
 
 urlpatterns = [

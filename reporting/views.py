@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaportal import documents
+from qaportal.access_log.services import record_access
 from qaportal.calendar import add_months, parse_month
 from qaportal.exports import FORMATS, table_response
 from qaportal.http import CouncilRequest
-from qaportal.models import Document
+from qaportal.models import AccessRecord, Document
 from qaportal.selectors import teams_in_council
 from standards.models import Standard
 from standards.selectors import current_versions
@@ -53,6 +54,8 @@ def compliance(request: CouncilRequest, council_slug: str) -> HttpResponse:
             fmt=fmt,
             filename=f"{council_slug}-compliance-{period:%Y-%m}-{by}",
             title="Compliance",
+            council=request.council,
+            by=request.user,
         )
     return render(
         request,
@@ -164,6 +167,8 @@ def dashboard(request: CouncilRequest, council_slug: str) -> HttpResponse:
             fmt=fmt,
             filename=f"{council_slug}-{table.key}-{filters.start:%Y-%m}-to-{filters.end:%Y-%m}",
             title=table.key,
+            council=request.council,
+            by=request.user,
         )
     query = urlencode(
         {
@@ -299,6 +304,14 @@ def report_page(request: CouncilRequest, council_slug: str, report: str, start: 
         raise Http404("No such period.") from exc
     narrative = services.narrative_for(council=request.council, kind=kind, start=first)
     context = reports.report_context(council=request.council, kind=found, start=first, narratives=narrative.sections)
+    record_access(
+        council=request.council,
+        by=request.user,
+        action=AccessRecord.Action.VIEWED,
+        kind=AccessRecord.Kind.REPORT,
+        object_id=f"{kind}/{first:%Y-%m}",
+        label=reports.report_title(found, first),
+    )
     return render(
         request,
         "reporting/report.html",
@@ -357,4 +370,12 @@ def run_download(request: CouncilRequest, council_slug: str, document_pk: int) -
     document = _run(request, document_pk)
     if document.status != Document.Status.DONE:
         return redirect("reporting:run", council_slug=council_slug, document_pk=document.pk)
+    record_access(
+        council=request.council,
+        by=request.user,
+        action=AccessRecord.Action.DOWNLOADED,
+        kind=AccessRecord.Kind.REPORT_PDF,
+        object_id=document.pk,
+        label=document.title,
+    )
     return documents.pdf_download(document)

@@ -20,7 +20,7 @@ from qaportal.models import Document
 
 from ..models import Escalation, QAPlanAction, ReviewEvent, SectionDraft
 from ..sections import section_of, sections_of
-from . import permissions, selectors, services
+from . import access, permissions, selectors, services
 from .forms import (
     AllocateForm,
     AuthoriseForm,
@@ -295,6 +295,7 @@ def review_view(request: CouncilRequest, council_slug: str, review_pk: int) -> H
         raise PermissionDenied(_("You cannot see this review."))
     if permissions.reads_completed_audits(request.user, review):
         services.review_read_record(review=review, by=request.user)
+    access.review_viewed(council=request.council, review=review, by=request.user)
     return render(
         request,
         "audits/review_view.html",
@@ -337,6 +338,7 @@ def review_pdf(request: CouncilRequest, council_slug: str, review_pk: int) -> Ht
         by=request.user,
     )
     if document.status == Document.Status.DONE:
+        access.review_pdf_downloaded(council=request.council, review=review, by=request.user)
         return documents.pdf_download(document)
     return redirect("audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk)
 
@@ -370,6 +372,7 @@ def review_pdf_download(
         return redirect(
             "audits:review_pdf_status", council_slug=council_slug, review_pk=review.pk, document_pk=document.pk
         )
+    access.review_pdf_downloaded(council=request.council, review=review, by=request.user)
     return documents.pdf_download(document)
 
 
