@@ -85,6 +85,9 @@ if env_str("QAPORTAL_DB_ENGINE", "sqlite") == "postgresql":
             "HOST": env_str("QAPORTAL_DB_HOST", "localhost"),
             "PORT": env_str("QAPORTAL_DB_PORT", "5432"),
             "CONN_MAX_AGE": env_int("QAPORTAL_DB_CONN_MAX_AGE", 60),
+            # Behind PgBouncer in transaction pooling mode (QAPORTAL_DB_PGBOUNCER=true) a server-side
+            # cursor, which `.iterator()` opens, would be lost when the pooled connection moves on.
+            "DISABLE_SERVER_SIDE_CURSORS": env_bool("QAPORTAL_DB_PGBOUNCER", False),
         }
     }
 else:

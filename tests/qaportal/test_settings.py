@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -113,3 +114,32 @@ def test_generated_files_go_to_private_object_storage_when_a_bucket_is_named():
         "S3Storage council-reports https://objects.example.gov.uk private",
         "no paths",
     ]
+
+
+def _database_settings(extra_env: dict) -> dict:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("QAPORTAL_DB_")},
+        "DJANGO_SETTINGS_MODULE": "qaportal.settings.production",
+        "DJANGO_SECRET_KEY": "a-production-grade-secret-" + "x9Q!" * 12,
+        "QAPORTAL_DB_ENGINE": "postgresql",
+        **extra_env,
+    }
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(json.dumps(settings.DATABASES['default']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off():
+    """In transaction pooling mode the server connection changes between transactions, so a cursor
+    `.iterator()` opened outside one would vanish; the driver then reads the whole result at once."""
+    assert _database_settings({})["DISABLE_SERVER_SIDE_CURSORS"] is False
+    behind = _database_settings({"QAPORTAL_DB_PGBOUNCER": "true", "QAPORTAL_DB_HOST": "pgbouncer"})
+    assert behind["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert behind["HOST"] == "pgbouncer"
