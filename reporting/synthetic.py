@@ -130,8 +130,9 @@ def _council(n: int, slug: str, password: str) -> Council:
         if not ReviewTemplate.objects.filter(council=council).exists():
             data = json.loads((CATALOGUES / f"{base}.json").read_text(encoding="utf-8"))
             import_catalogue(council=council, data={**data, "council": slug})
-        if not AuditProgramme.objects.filter(council=council).exists():
-            load_programme(council, data={**programme_definition(base), "council": slug})
+        programme = programme_definition(base)
+        if programme is not None and not AuditProgramme.objects.filter(council=council).exists():
+            load_programme(council, data={**programme, "council": slug})
     return council
 
 
@@ -166,8 +167,7 @@ def _asks(council: Council) -> list[Ask]:
         if rule.mode not in PERSON_MODES | {ProgrammeRule.Mode.SUPERVISEE}:
             continue
         months = rule.months or list(range(1, 13))
-        templates = {m: rule.template_id or timetable.get(m) for m in months}
-        templates = {m: t for m, t in templates.items() if t in case_templates}
+        templates = {m: t for m in months if (t := rule.template_id or timetable.get(m)) in case_templates}
         if templates:
             asks.append(Ask(rule, templates))
     return asks
@@ -285,7 +285,7 @@ def _write_work(
     versions = {v.template_id: v for v in current_versions(council=council)}
     team_of = {t.pk: t for t in teams}
     managers = {m.team_id: m.user_id for m in members if m.role == Role.GROUP_MANAGER}
-    supervisors = {}
+    supervisors: dict[int | None, Membership] = {}
     by_role: dict[str, list[Membership]] = defaultdict(list)
     for m in members:
         by_role[m.role].append(m)
@@ -316,20 +316,20 @@ def _write_work(
             if template_id is None:
                 continue
             for member in by_role[rule.role]:
-                if member.team_id is None or not ask.covers(team_of[member.team_id]):
+                team = member.team_id
+                if team is None or not ask.covers(team_of[team]):
                     continue
                 if rule.mode == ProgrammeRule.Mode.SUPERVISEE:
                     if month.month not in ask.months_of(member.user_id):
                         continue
                     # Asked of their supervisor (a service manager's, of the group manager), on a case they hold.
-                    reviewer = supervisors[member.team_id]
-                    if reviewer.user_id == member.user_id:
-                        reviewer = Membership(user_id=managers[member.team_id], team_id=member.team_id)
-                    subject, numbers, case = member.user_id, [1], lambda m=member: case_of(m.team_id)
+                    reviewer_id = supervisors[team].user_id
+                    if reviewer_id == member.user_id:
+                        reviewer_id = managers[team]
+                    subject, numbers, own = member.user_id, range(1, 2), True
                 else:
-                    reviewer, subject, numbers = member, None, range(1, rule.count + 1)
+                    reviewer_id, subject, numbers = member.user_id, None, range(1, rule.count + 1)
                     own = rule.kind == "self"
-                    case = lambda m=member, own=own: case_of(m.team_id) if own else peer_case(m.team_id)  # noqa: E731
                 for number in numbers:
                     asked += 1
                     outcome = rng.choices(("completed", "in_progress", "unstarted"), weights)[0]
@@ -341,8 +341,8 @@ def _write_work(
                                 council,
                                 rng,
                                 versions[template_id],
-                                reviewer.user_id,
-                                case(),
+                                reviewer_id,
+                                case_of(team) if own else peer_case(team),
                                 managers,
                                 month,
                                 due,
@@ -350,13 +350,13 @@ def _write_work(
                                 completed=outcome == "completed",
                             )
                         )
-                    expected.append([council.pk, rule.pk, month, number, reviewer.user_id, member.team_id,
+                    expected.append([council.pk, rule.pk, month, number, reviewer_id, team,
                                      template_id, rule.kind, due, index, _NOW, subject])  # fmt: skip
         for _i in range(int(asked * ADDITIONAL + rng.random())):  # rounded at random: small councils too
             ask = rng.choice(asks)
             template_id = next(iter(ask.templates.values()))
             member = rng.choice([m for m in by_role[ask.rule.role] if m.team_id])
-            reviews.append(_review(council, rng, versions[template_id], member.user_id, peer_case(member.team_id),
+            reviews.append(_review(council, rng, versions[template_id], member.user_id, peer_case(member.team_id or 0),
                                    managers, month, due, "additional", completed=True))  # fmt: skip
     ids = _copy("audits_review", REVIEW_COLUMNS, reviews)
     for row in expected:
