@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+
+from . import sessions
 
 
 class QaportalConfig(AppConfig):
@@ -43,3 +46,5 @@ class QaportalConfig(AppConfig):
                 active_for=frozenset({"access_log:*"}),
             )
         )
+        # When the person signed in, kept in their session: the longest a session lasts counts from it.
+        user_logged_in.connect(sessions.stamp_sign_in, dispatch_uid="qaportal.sessions.stamp_sign_in")

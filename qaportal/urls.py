@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from . import views
+from . import session_views, views
 
 # The Django admin is for platform superusers only, and its sign-in goes through allauth
 # so that rate limits and two-factor authentication apply.
@@ -35,6 +35,9 @@ urlpatterns = [
         {"answer": "decline"},
         name="invitation_decline",
     ),
+    path("accounts/session/", session_views.session_extend, name="session_extend"),
+    path("accounts/session/end/", session_views.session_end, name="session_end"),
+    path("accounts/signed-out/", session_views.session_signed_out, name="session_signed_out"),
     path("accounts/", include("allauth.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz/", views.healthcheck, name="healthcheck"),

@@ -306,6 +306,7 @@ SIGN_IN_PAGES_WITHOUT_INPUT = {
     "mfa_activate_totp",  # the swept person already has an authenticator (the activation journey covers it)
     "mfa_authenticate",  # only in the middle of signing in (the sign-in journeys cover it)
     "mfa_view_recovery_codes",
+    "session_signed_out",  # after a timeout: what happened, and a link to sign in again (test_session_timeout)
 }
 
 

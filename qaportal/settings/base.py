@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "qaportal.sessions.SessionTimeoutMiddleware",
     "qaportal.middleware.RequireMFAMiddleware",
     "qaportal.middleware.CouncilMiddleware",
 ]
@@ -139,7 +140,12 @@ MFA_TOTP_ISSUER = "QA Portal"
 # made to set up MFA on first sign-in would type it twice. Sessions are short and MFA is enforced.
 MFA_REAUTHENTICATION_REQUIRED = False
 
+# The longest a session lasts, from signing in, whatever the person does (8 hours: a working day).
 SESSION_COOKIE_AGE = env_int("QAPORTAL_SESSION_SECONDS", 60 * 60 * 8)
+# Signed out after this long without opening a page or sending a form (an autosaved draft counts),
+# warned this long before (GOV.UK's timeout warning): docs/sessions.md.
+QAPORTAL_SESSION_IDLE_SECONDS = env_int("QAPORTAL_SESSION_IDLE_SECONDS", 30 * 60)
+QAPORTAL_SESSION_WARNING_SECONDS = env_int("QAPORTAL_SESSION_WARNING_SECONDS", 2 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 

@@ -2,12 +2,14 @@
 // Input is kept in this browser first (so a dropped connection loses nothing), then sent to the
 // server as a draft that is kept apart from the saved review until the person presses Save.
 const form = document.querySelector("form[data-autosave-url]");
+let keepNow = async () => "nothing";
 if (form) {
   const url = form.dataset.autosaveUrl;
   const key = `qaportal:autosave:${url}`;
   const status = document.getElementById("autosave-status");
   const savedAt = Number(form.dataset.savedAt || 0) * 1000;
   let timer = null;
+  let typed = false;
 
   const say = (text) => { if (status) status.textContent = text; };
   const snapshot = () => {
@@ -47,6 +49,7 @@ if (form) {
       if (response.ok && type.includes("application/json")) {
         const result = await response.json();
         say(`Draft kept at ${result.saved_at}. Press save to add it to the review.`);
+        return "server";
       } else if (response.status === 400 && type.includes("application/json")) {
         const result = await response.json();
         say(`${result.error} Your changes are kept in this browser.`);
@@ -58,10 +61,17 @@ if (form) {
     } catch (e) {
       say("No connection. Your changes are kept in this browser and will be sent when the connection returns.");
     }
+    return "browser";
   };
-  const schedule = () => { clearTimeout(timer); timer = setTimeout(send, 1500); };
+  const schedule = () => { typed = true; clearTimeout(timer); timer = setTimeout(send, 1500); };
+  keepNow = async () => { clearTimeout(timer); return typed ? send() : "nothing"; };
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   window.addEventListener("online", send);
   form.addEventListener("submit", () => { clearTimeout(timer); try { localStorage.removeItem(key); } catch (e) {} });
 }
+
+// Keep what was typed on this page now, before the session ends (static/js/session_timeout.mjs):
+// "server" when the server holds it as a draft, "browser" when only this browser does, "nothing" when
+// nothing was typed here.
+export const keepTypedWork = () => keepNow();
