@@ -59,14 +59,13 @@ def _prefetched(instance: Model, name: str, objects) -> None:
     """What prefetch_related leaves behind, so `instance.<name>.all()` reads no query."""
     manager = getattr(instance, name)  # a reverse foreign key's manager: the only kind used here
     cache_name = manager.field.remote_field.cache_name
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache.pop(cache_name, None)
+    cache: dict = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.pop(cache_name, None)
     with scopes_disabled():
         queryset = manager.get_queryset()
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
-    instance._prefetched_objects_cache[cache_name] = queryset
+    cache[cache_name] = queryset
 
 
 def parts_of(version: TemplateVersion) -> Parts:
