@@ -77,6 +77,13 @@ def test_the_warning_comes_before_the_timeout_and_staying_signed_in_keeps_the_se
     expect(page).to_have_url(re.compile(r"/derbyshire/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
+    # "Sign out" in the warning signs out as the footer's link does.
+    expect(warning(page)).to_be_visible(timeout=20_000)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.goto("/derbyshire/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
 
 def test_when_time_runs_out_typed_review_work_is_kept_and_comes_back_after_signing_in(
     page, axe, world, short_sessions, settings
