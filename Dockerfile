@@ -2,10 +2,9 @@
 # Celery workers and beat. See docs/deployment.md.
 
 # The GOV.UK/MOJ stylesheet and scripts, compiled with npm in a stage of their own so that Node and
-# node_modules stay out of the image that runs.
-FROM python:3.11-slim-bookworm AS frontend
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
-    && rm -rf /var/lib/apt/lists/*
+# node_modules stay out of the image that runs. sass 1.108 needs Node 20.19 or later (Debian 12's
+# own nodejs is 18).
+FROM node:22-bookworm-slim AS frontend
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
