@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.events import review_event_record
 from audits.models import BestPracticeNotice, Review, ReviewEvent
+from qaportal import outbox
 from qaportal.models import Council, User
 
 from . import permissions, tasks
@@ -90,7 +91,7 @@ def referral_make(
             action=ReviewEvent.Action.COMPLIMENT if kind == Referral.Kind.COMPLIMENT else ReviewEvent.Action.COMPLAINT,
             by=by,
         )
-    transaction.on_commit(lambda: tasks.send_referral.delay(council.pk, referral.pk))
+    outbox.enqueue(tasks.send_referral.name, [council.pk, referral.pk])
     return referral
 
 

@@ -10,13 +10,13 @@ import datetime as dt
 import secrets
 from collections import defaultdict
 
-from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.models import Review, StandardRating
+from qaportal import outbox
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
 from standards.models import ScaleLevel
@@ -153,9 +153,9 @@ def round_close(*, moderation_round: ModerationRound, by: User | None, notify: b
     current = _still_open(moderation_round)
     current.status, current.closed_at, current.closed_by = ModerationRound.Status.CLOSED, timezone.now(), by
     current.save(update_fields=["status", "closed_at", "closed_by"])
-    council_id, pk = current.council_id, current.pk
     if notify:
-        transaction.on_commit(lambda: current_app.send_task("moderation.send_outcomes", args=[council_id, pk]))
+        # By name: moderation.tasks imports this module.
+        outbox.enqueue("moderation.send_outcomes", [current.council_id, current.pk])
     return current
 
 

@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from . import outbox
 from .models import Council, Document, User
 
 logger = logging.getLogger(__name__)
@@ -60,11 +60,7 @@ def register_document_kind(kind: DocumentKind) -> DocumentKind:
 
 def _enqueue(document: Document) -> None:
     # By name: this module is imported by the task module, not the other way round.
-    transaction.on_commit(
-        lambda: current_app.send_task(
-            RENDER_TASK, args=[document.council_id, document.pk], queue=KINDS[document.kind].queue
-        )
-    )
+    outbox.enqueue(RENDER_TASK, [document.council_id, document.pk], queue=KINDS[document.kind].queue)
 
 
 def document_request(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -297,6 +298,39 @@ class Notification(CouncilOwned):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.key} to {self.to}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task waiting for the broker (the transactional outbox, see docs/resilience.md).
+
+    Written in the same transaction as the change that asks for the task, so the two commit or roll
+    back together; sent as soon as that commits, or, if the broker was down, by the relay
+    (`manage.py outbox_relay`) once it is back. `sent_at` is set under a row lock in the transaction
+    that sends it, so two relays never send one row twice. Global: the relay sends every council's
+    tasks, and a task names its council in its own arguments."""
+
+    # The Celery task id, the same on every attempt: a message the broker took but did not confirm
+    # (a timeout) and was sent again shows up as one id twice in the worker's log.
+    task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    queue = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # The relay's one query, oldest unsent first: only the rows still waiting are indexed, so it
+            # stays a few pages however many sent rows are kept before they are pruned.
+            models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)} {'sent' if self.sent_at else 'waiting'}"
 
 
 class SupervisionRelationship(CouncilOwned):

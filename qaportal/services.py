@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from . import tasks
+from . import outbox, tasks
 from .models import Council, Invitation, Membership, SupervisionRelationship, Team, User
 from .roles import TEAM_ROLES, Profession, Role
 from .text import clean_one_line
@@ -112,7 +112,7 @@ def person_add(
 
 
 def _invite_on_commit(council: Council, person: User) -> None:
-    transaction.on_commit(lambda: tasks.send_account_invitation.delay(council.pk, person.pk))
+    outbox.enqueue(tasks.send_account_invitation.name, [council.pk, person.pk])
 
 
 @transaction.atomic
@@ -149,7 +149,7 @@ def invitation_create(
     invitation = Invitation.objects.create(
         council=council, user=person, role=role, team=team, profession=profession, invited_by=by
     )
-    transaction.on_commit(lambda: tasks.send_membership_invitation.delay(council.pk, invitation.pk))
+    outbox.enqueue(tasks.send_membership_invitation.name, [council.pk, invitation.pk])
     return invitation
 
 

@@ -9,8 +9,8 @@ from allauth.account.utils import user_pk_to_url_str
 from celery import Task, shared_task
 from django_scopes import scope
 
-from . import documents
-from .emails import absolute_url, send_email
+from . import documents, outbox
+from .emails import absolute_url, send_once
 from .models import Council, Invitation, User
 
 logger = logging.getLogger(__name__)
@@ -41,13 +41,17 @@ def send_account_invitation(council: Council, user_id: int) -> str:
         uidb36=user_pk_to_url_str(user),
         key=default_token_generator.make_token(user),
     )
-    send_email(
-        to=[user.email],
+    # Once per person and council, however often the task runs (a worker lost part way reruns it).
+    sent = send_once(
+        council=council,
+        purpose="invitation",
+        key=f"account-{user.pk}",
+        recipient=user,
         subject=f"You have been added to QA Portal for {council.name}",
         template="qaportal/email/invitation.txt",
-        context={"council": council, "user": user, "link": link},
+        context={"user": user, "link": link},
     )
-    return user.email
+    return user.email if sent else ""
 
 
 @shared_task(base=CouncilTask, bind=False, name="qaportal.send_membership_invitation")
@@ -60,13 +64,16 @@ def send_membership_invitation(council: Council, invitation_id: int) -> str:
     )
     if invitation is None:
         return ""
-    send_email(
-        to=[invitation.user.email],
+    sent = send_once(
+        council=council,
+        purpose="invitation",
+        key=f"invitation-{invitation.pk}",
+        recipient=invitation.user,
         subject=f"{council.name} has invited you to join its QA Portal",
         template="qaportal/email/membership_invitation.txt",
-        context={"council": council, "invitation": invitation, "link": absolute_url("invitations")},
+        context={"invitation": invitation, "link": absolute_url("invitations")},
     )
-    return invitation.user.email
+    return invitation.user.email if sent else ""
 
 
 @shared_task(base=CouncilTask, name=documents.RENDER_TASK, acks_late=True)
@@ -83,3 +90,12 @@ def fail_stale_documents() -> int:
         with scope(council=council):
             total += documents.mark_stale_failed(council=council)
     return total
+
+
+@shared_task(name="qaportal.relay_outbox")
+def relay_outbox() -> int:
+    """Every minute: tasks left in the outbox while the broker was down are sent (the `outbox_relay`
+    process does the same within seconds, and needs no broker to be started)."""
+    sent = outbox.relay()
+    outbox.prune()
+    return sent

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from qaportal import outbox
 from qaportal.calendar import last_working_day, month_start
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
@@ -335,7 +336,7 @@ def _reviews_needed(sample: CaseSample) -> int:
 def _announce(sample: CaseSample) -> None:
     """The group manager hears their sample is ready once it has committed (send-once, so a re-run or
     a retried task never tells them twice)."""
-    transaction.on_commit(lambda: notifications.notify_sample_ready.delay(sample.council_id, sample.pk))
+    outbox.enqueue(notifications.notify_sample_ready.name, [sample.council_id, sample.pk])
 
 
 def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
@@ -345,7 +346,7 @@ def _replace_recently_reviewed(sample: CaseSample, recent: set[int]) -> None:
     flagged = list(sample.cases.filter(reviewed_recently=True).select_related("case"))
     if not flagged:
         return
-    transaction.on_commit(lambda: notifications.notify_mi_team.delay(sample.council_id, sample.pk))
+    outbox.enqueue(notifications.notify_mi_team.name, [sample.council_id, sample.pk])
     usable = sample.cases.filter(reviewed_recently=False).count()
     shortfall = min(len(flagged), max(0, _reviews_needed(sample) - usable))
     if not shortfall:

@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qaportal import outbox
 from qaportal.calendar import last_working_day
 from qaportal.models import Council, Membership, User
 from qaportal.roles import Role
@@ -143,11 +144,11 @@ def review_allocate(
             review=review, action=A.DELEGATE, by=by, reason=_("Delegated to %(who)s at allocation") % {"who": delegate}
         )
     if by != reviewer or delegate is not None:
-        transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
+        outbox.enqueue(notifications.notify_review_allocated.name, [review.council_id, review.pk])
     worker_part = next((s for s in sections_of(review) if s.kind == "worker_part"), None)
     if worker_part is not None:
         part = worker_part.title
-        transaction.on_commit(lambda: notifications.notify_worker_part.delay(review.council_id, review.pk, part))
+        outbox.enqueue(notifications.notify_worker_part.name, [review.council_id, review.pk, part])
     return review
 
 
@@ -201,7 +202,7 @@ def review_delegate(*, review: Review, delegate: User | None, by: User) -> Revie
         reason=_("Delegated to %(who)s") % {"who": delegate} if delegate else _("Delegation withdrawn"),
     )
     if delegate is not None:
-        transaction.on_commit(lambda: notifications.notify_review_allocated.delay(review.council_id, review.pk))
+        outbox.enqueue(notifications.notify_review_allocated.name, [review.council_id, review.pk])
     return review
 
 
@@ -400,7 +401,7 @@ def review_submit(*, review: Review, by: User) -> Review:
         raise SubmitBlocked(problems)
     _transition(review, A.SUBMIT, S.SUBMITTED, by, submitted_at=timezone.now())
     if review.template_version.requires_authorisation:
-        transaction.on_commit(lambda: notifications.notify_review_submitted.delay(review.council_id, review.pk))
+        outbox.enqueue(notifications.notify_review_submitted.name, [review.council_id, review.pk])
     return review
 
 
@@ -420,7 +421,7 @@ def review_authorise(*, review: Review, by: User, comments: str = "") -> Review:
         authorised_by=by,
         authoriser_comments=comments.strip(),
     )
-    transaction.on_commit(lambda: notifications.notify_review_authorised.delay(review.council_id, review.pk))
+    outbox.enqueue(notifications.notify_review_authorised.name, [review.council_id, review.pk])
     return review
 
 
@@ -431,7 +432,7 @@ def review_return(*, review: Review, by: User, reason: str) -> Review:
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the reviewer needs to change")})
     _transition(review, A.RETURN, S.RETURNED, by, reason.strip())
-    transaction.on_commit(lambda: notifications.notify_review_returned.delay(review.council_id, review.pk))
+    outbox.enqueue(notifications.notify_review_returned.name, [review.council_id, review.pk])
     return review
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qaportal import outbox
 from qaportal.fields import TextField
 from qaportal.models import User
 from standards.models import SectionKind
@@ -66,7 +66,7 @@ class EscalationSection(Section):
         events.review_event_record(
             review=self.review, action=ReviewEvent.Action.ESCALATE, by=by, reason=escalation.get_concern_display()
         )
-        transaction.on_commit(lambda: notifications.notify_escalation.delay(escalation.council_id, escalation.pk))
+        outbox.enqueue(notifications.notify_escalation.name, [escalation.council_id, escalation.pk])
         return [Change(_("Escalation raised"), "", f"{escalation.get_concern_display()}: {escalation.detail}")]
 
     def is_started(self) -> bool:

@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The monthly compliance report for the month before, from the first working day (once a month).
     "reporting-daily": {"task": "reporting.daily", "schedule": crontab(hour=6, minute=45)},
     "fail-stale-documents": {"task": "qaportal.fail_stale_documents", "schedule": crontab(minute="*/5")},
+    # Tasks left in the outbox while the broker was down, for a deployment without `outbox_relay`.
+    "relay-outbox": {"task": "qaportal.relay_outbox", "schedule": crontab(minute="*")},
     # Each council's access log kept to its own retention period (Council.access_log_retention_days).
     "access-log-purge": {"task": "qaportal.access_log_purge", "schedule": crontab(hour=2, minute=30)},
     "group-manager-digest": {

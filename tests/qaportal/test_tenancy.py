@@ -18,6 +18,7 @@ from tests.objects import one_of_everything
 GLOBAL_MODELS = {
     "qaportal.Council": "the tenant itself",
     "qaportal.User": "a person may work for more than one council; their roles are per council",
+    "qaportal.OutboxMessage": "tasks waiting for the broker: one relay sends every council's; each names its council",
     "account.EmailAddress": "allauth, per user",
     "account.EmailConfirmation": "allauth, per user",
     "mfa.Authenticator": "allauth, per user",
