@@ -7,6 +7,7 @@ import logging
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from celery import Task, shared_task
+from django.db import InterfaceError, OperationalError
 from django_scopes import scope
 
 from . import documents, outbox
@@ -21,6 +22,12 @@ class CouncilTask(Task):
     so tenant-owned queries work and a forgotten filter still cannot reach another council."""
 
     abstract = True
+    # A task that meets the database going away part way (a restart, a failover) runs again a little
+    # later, on a fresh connection; every task is idempotent (docs/resilience.md).
+    autoretry_for = (OperationalError, InterfaceError)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    max_retries = 5
 
     def __call__(self, council_id: int, *args, **kwargs):
         council = Council.objects.get(pk=council_id)

@@ -2,7 +2,8 @@
 #   services_start NAME [redis]
 # starts a PostgreSQL cluster (and a Redis server if asked) on free loopback ports, in a directory
 # /tmp/qaportal-NAME.XXXXXX that is stopped and removed when the sourcing script exits, and exports
-# the QAPORTAL_DB_* variables (and REDIS_URL) that point Django at them. The database itself is not
+# the QAPORTAL_DB_* variables (and REDIS_URL) that point Django at them, and QAPORTAL_TEST_PG_* (pg_ctl,
+# data directory, log) for tests that restart the cluster. The database itself is not
 # created: pytest-django creates test_<NAME>; scripts/bench.sh runs services_createdb.
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -31,6 +32,9 @@ services_start() {
 
   export QAPORTAL_DB_ENGINE=postgresql QAPORTAL_DB_HOST=127.0.0.1 QAPORTAL_DB_PORT="$pg_port" \
     QAPORTAL_DB_USER=postgres QAPORTAL_DB_NAME=qaportal
+  # For the resilience tests, which restart this cluster in place (pg_ctl restart keeps its options).
+  export QAPORTAL_TEST_PG_CTL="$pgbin/pg_ctl" QAPORTAL_TEST_PG_DATA="$services_dir/pg/data" \
+    QAPORTAL_TEST_PG_LOG="$services_dir/pg/log"
 }
 
 services_createdb() {

@@ -86,6 +86,9 @@ if env_str("QAPORTAL_DB_ENGINE", "sqlite") == "postgresql":
             "HOST": env_str("QAPORTAL_DB_HOST", "localhost"),
             "PORT": env_str("QAPORTAL_DB_PORT", "5432"),
             "CONN_MAX_AGE": env_int("QAPORTAL_DB_CONN_MAX_AGE", 60),
+            # A kept connection is checked before each request (and task) uses it, so one the database
+            # dropped (a restart, a failover) is replaced instead of failing that request.
+            "CONN_HEALTH_CHECKS": env_bool("QAPORTAL_DB_CONN_HEALTH_CHECKS", True),
             # Behind PgBouncer in transaction pooling mode (QAPORTAL_DB_PGBOUNCER=true) a server-side
             # cursor, which `.iterator()` opens, would be lost when the pooled connection moves on.
             "DISABLE_SERVER_SIDE_CURSORS": env_bool("QAPORTAL_DB_PGBOUNCER", False),
@@ -157,7 +160,8 @@ CACHES = {
 }
 if env_str("REDIS_URL", ""):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's, with Redis down a cache miss rather than an error page (docs/resilience.md).
+        "BACKEND": "qaportal.cache.RedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
 
@@ -206,6 +210,9 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", env_str("REDIS_URL", ""
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies part way (killed, out of memory) goes back on the queue and runs
+# again, instead of being acknowledged as failed; every task is idempotent (docs/resilience.md).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than the longest report run, so Redis never re-delivers a task still being worked on.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60 * 2}
