@@ -4,6 +4,7 @@ kept when the broker is down and sent later by the relay, once, however many rel
 from __future__ import annotations
 
 import ast
+import os
 import threading
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ from qaportal.celery import app as qaportal_celery
 from qaportal.models import OutboxMessage
 from tests.real_services import free_port
 
-# A queue no worker reads, so the tests can count what arrives in it.
-QUEUE = "outbox-test"
+# A queue no worker reads (one per xdist process), so the tests can count what arrives in it.
+QUEUE = f"outbox-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 TASK = "qaportal.send_account_invitation"
 
 
