@@ -46,6 +46,13 @@ def enqueue(
 ) -> OutboxMessage:
     """Queue the Celery task `task_name` with these (JSON) arguments, as part of the current transaction:
     it is sent once the transaction commits, or by the relay if the broker cannot take it then."""
+    app = current_app
+    if app.conf.task_always_eager:  # no broker, no worker: run it here once the change commits, as .delay() would
+        message = OutboxMessage.objects.create(
+            task_name=task_name, args=list(args), kwargs=kwargs or {}, queue=queue or "", sent_at=timezone.now()
+        )
+        transaction.on_commit(lambda: app.tasks[task_name].apply(args=message.args, kwargs=message.kwargs))
+        return message
     message = OutboxMessage.objects.create(task_name=task_name, args=list(args), kwargs=kwargs or {}, queue=queue or "")
     transaction.on_commit(lambda: send_now(message.pk))
     return message
@@ -155,11 +162,7 @@ def _broker() -> Iterator[Any]:
 
 
 def _publish(connection: Any, message: OutboxMessage) -> None:
-    app = current_app
-    if app.conf.task_always_eager:  # the embedded set-up with no worker: run it here, as .delay() would
-        app.tasks[message.task_name].apply(args=message.args, kwargs=message.kwargs, task_id=str(message.task_id))
-        return
-    app.send_task(
+    current_app.send_task(
         message.task_name,
         args=message.args,
         kwargs=message.kwargs,

@@ -13,6 +13,7 @@ import pytest
 import redis
 from celery import current_app
 from django.conf import settings
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -138,6 +139,19 @@ def test_the_relay_command_sends_what_waits_and_sent_rows_are_pruned_after_a_wee
     OutboxMessage.objects.filter(pk=old.pk).update(sent_at=old.created_at - outbox.KEEP_SENT)
     assert outbox.prune() == 1
     assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_in_eager_mode_the_task_runs_here_once_the_change_commits(
+    council_a, make_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    person = make_member(council_a, "moderator")
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.enqueue(TASK, [council_a.pk, person.pk])
+        assert not mail.outbox
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert not outbox.waiting().exists()
 
 
 # --- every call site ------------------------------------------------------------------------------
