@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v wrk >/dev/null || missing+=(wrk)
 QAPORTAL_APT_EXTRA="${missing[*]}" scripts/setup.sh test
 
 source scripts/services.sh
