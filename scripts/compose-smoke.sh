@@ -6,7 +6,8 @@
 #   3. loads one demo council (Derbyshire, this month's work only);
 #   4. signs in as its service manager (CSRF token, cookie jar) and reads their home page;
 #   5. asks for a review's PDF and downloads it: web -> Redis -> pdf worker -> media volume -> web;
-#   6. checks that every Celery worker (default, pdf, reports) answers a ping and beat is running;
+#   6. checks that every Celery worker (default, pdf, reports) answers a ping and that beat, the
+#      outbox relay and the rest are running;
 #   7. removes everything it made, on failure too (KEEP=1 leaves it running for a look).
 # Exits 0 when every step passed; on failure, prints the last lines of every service's log.
 #
@@ -204,7 +205,7 @@ done
 
 step "Checking every long-running service is still up"
 running=$(dc ps --services --filter status=running)
-expected="web worker pdf-worker reports-worker beat postgres redis"
+expected="web worker pdf-worker reports-worker beat outbox-relay postgres redis"
 [ -z "$pgbouncer" ] || expected="$expected pgbouncer"
 for service in $expected; do
   printf '%s\n' "$running" | grep -qx "$service" || fail "$service is not running"
