@@ -275,6 +275,10 @@ class Command(BaseCommand):
             Page(HEALTHZ, "/healthz/", None, budget_ms=None),
             Page("Review section page (ratings)", section, reviewer, budget_ms=BUDGET_FORM_P95_MS),
             Page("Review section save (ratings)", section, reviewer, budget_ms=BUDGET_FORM_P95_MS, saves=reviews),
+            # The same 20 people as they work: reading and typing a second on average between requests.
+            Page("Review section page, 1 s think time", section, reviewer, budget_ms=BUDGET_FORM_P95_MS, think_ms=1000),
+            Page("Review section save, 1 s think time", section, reviewer, budget_ms=BUDGET_FORM_P95_MS, saves=reviews,
+                 think_ms=1000),
             Page("Authorisation queue", reverse("audits:authorisation_queue", args=["derbyshire"]),
                  people[Role.GROUP_MANAGER], budget_ms=None),
         ]  # fmt: skip
@@ -345,20 +349,20 @@ class Command(BaseCommand):
                     f"{page.label}: {page.path} answered {answer.status} ({answer.headers.get('Location', '')}),"
                     " not 200, before the load."
                 )
+        seconds *= 3 if page.think_ms else 1  # fewer requests a second: longer, for as many samples
         command = ["wrk", f"-t{users}", f"-c{users}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url]
         if cookie:
             command += ["-H", f"Cookie: {cookie}"]
         if extra:
             command += ["--", cookie, *extra]
         # Warm up (every worker process loads its code and connects), then measure.
-        subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True,
-                       env={**os.environ, "QAPORTAL_WRK_DIR": str(WRK_DIR)})  # fmt: skip
+        env = {**os.environ, "QAPORTAL_WRK_DIR": str(WRK_DIR), "QAPORTAL_WRK_THINK_MS": str(page.think_ms)}
+        subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True, env=env)
         if page.saves:
             time.sleep(1)  # saves the warm-up left in flight finish before the versions are read again
             extra = self.save_arguments(base, page, cookie)  # the versions moved on in the warm-up
             command = [*command[: command.index("--") + 2], *extra]
-        done = subprocess.run(command, capture_output=True, text=True, check=True,
-                              env={**os.environ, "QAPORTAL_WRK_DIR": str(WRK_DIR)})  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def save_arguments(self, base: str, page: Page, cookie: str) -> list[str]:
@@ -504,7 +508,7 @@ class Command(BaseCommand):
         if not self.loads:
             return
         self.stdout.write(
-            f"\nPages under load: {self.users} connections, closed loop, no think time (wrk, gunicorn "
+            f"\nPages under load: {self.users} connections, closed loop, no think time unless the page says (wrk, gunicorn "
             f"{' '.join(GUNICORN)}, on the same {os.cpu_count()} cores as PostgreSQL and wrk)\n"
         )
         width = max(len(page.label) for page, _r, _c in self.loads)
@@ -535,6 +539,7 @@ class Page:
     budget_ms: int | None = None
     saves: list[Review] | None = None  # the reviews whose section is saved, one per connection
     alone: bool = False  # its budget is for one person at a time (reports), not under the load
+    think_ms: int = 0  # each connection's average pause between requests (0: none)
 
 
 def _session_cookie(user: User, page: str) -> str:

@@ -8,3 +8,12 @@ function done(summary, latency, requests)
     summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
     latency:percentile(99), errors))
 end
+
+-- People read and type between requests: with QAPORTAL_WRK_THINK_MS set, each connection waits a
+-- random 0 to twice that many milliseconds before its next request (an average of the setting).
+local think = tonumber(os.getenv("QAPORTAL_WRK_THINK_MS") or "0")
+if think > 0 then
+  function delay()
+    return math.random(0, 2 * think)
+  end
+end
