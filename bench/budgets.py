@@ -508,8 +508,8 @@ class Command(BaseCommand):
         if not self.loads:
             return
         self.stdout.write(
-            f"\nPages under load: {self.users} connections, closed loop, no think time unless the page says (wrk, gunicorn "
-            f"{' '.join(GUNICORN)}, on the same {os.cpu_count()} cores as PostgreSQL and wrk)\n"
+            f"\nPages under load: {self.users} connections, closed loop, no think time unless the page says "
+            f"(wrk, gunicorn {' '.join(GUNICORN)}, on the same {os.cpu_count()} cores as PostgreSQL and wrk)\n"
         )
         width = max(len(page.label) for page, _r, _c in self.loads)
         head = f"{'page':<{width}}  {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7} {'vs ceiling':>10}  budget"
