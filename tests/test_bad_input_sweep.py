@@ -212,7 +212,11 @@ def _sweep_page(client: Client, url: str, name: str, fuzzed: set[str]) -> int:
     parser = Forms()
     if page.status_code == 200 and not page.streaming:
         parser.feed(page.content.decode(errors="replace"))
-    forms = [f for f in parser.forms if urlsplit(f["action"]).netloc in {"", "testserver"}]
+    # The page's own forms: not the timeout warning's on every page (sign out, stay signed in), which
+    # would sign the swept person out before the next page; those pages are swept on their own.
+    chrome = {reverse(n) for n in ("account_logout", "session_end", "session_extend")} - {urlsplit(url).path}
+    targets = [(f, urlsplit(f["action"])) for f in parser.forms]
+    forms = [f for f, to in targets if to.netloc in {"", "testserver"} and to.path not in chrome]
     own_links = [urlsplit(href) for href in parser.links if urlsplit(href).path in {"", url}]
     params = sorted({k for link in own_links for k, _v in parse_qsl(link.query)})
     if page.status_code == 405:  # an action taken by POST only: post nonsense straight to it
