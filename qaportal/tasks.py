@@ -7,7 +7,10 @@ import logging
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from celery import Task, shared_task
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 from django_scopes import scope
 
 from . import documents, outbox
@@ -106,3 +109,13 @@ def relay_outbox() -> int:
     sent = outbox.relay()
     outbox.prune()
     return sent
+
+
+@shared_task(name="qaportal.clear_sessions")
+def clear_sessions() -> int:
+    """Nightly: sessions past their end are deleted. A session ended for want of activity is deleted
+    at the person's next request; one never used again stays until this (qaportal/sessions.py)."""
+    found = Session.objects.filter(expire_date__lt=timezone.now())
+    count = found.count()
+    SessionStore.clear_expired()
+    return count

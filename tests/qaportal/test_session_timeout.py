@@ -293,3 +293,22 @@ def test_no_page_reads_another_query_for_the_timeout(world, settings):
     with_timeout = queries()
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "qaportal.sessions.SessionTimeoutMiddleware"]
     assert queries() == with_timeout
+
+
+@pytest.mark.django_db
+def test_sessions_past_their_end_are_deleted_nightly_and_live_ones_kept(settings):
+    import datetime as dt
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from qaportal.tasks import clear_sessions
+
+    live, ended = SessionStore(), SessionStore()
+    live.create()
+    ended.create()
+    Session.objects.filter(session_key=ended.session_key).update(expire_date=timezone.now() - dt.timedelta(hours=1))
+
+    assert clear_sessions() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+    assert settings.CELERY_BEAT_SCHEDULE["clear-sessions"]["task"] == "qaportal.clear_sessions"

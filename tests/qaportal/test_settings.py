@@ -143,3 +143,21 @@ def test_behind_pgbouncer_server_side_cursors_are_off():
     behind = _database_settings({"QAPORTAL_DB_PGBOUNCER": "true", "QAPORTAL_DB_HOST": "pgbouncer"})
     assert behind["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert behind["HOST"] == "pgbouncer"
+
+
+def test_statements_are_prepared_straight_to_postgresql_and_not_behind_pgbouncer():
+    """Each query planned once per connection; PgBouncer in transaction mode moves connections between
+    statements, so there they are prepared only when asked for (PgBouncer 1.21+ can keep them)."""
+    straight = _database_settings({})["OPTIONS"]
+    assert straight == {"server_side_binding": True, "prepare_threshold": 2}
+    assert _database_settings({"QAPORTAL_DB_PGBOUNCER": "true"})["OPTIONS"] == {}
+    kept = _database_settings({"QAPORTAL_DB_PGBOUNCER": "true", "QAPORTAL_DB_PREPARED": "true"})["OPTIONS"]
+    assert kept["prepare_threshold"] == 2
+    assert _database_settings({"QAPORTAL_DB_PREPARED": "false"})["OPTIONS"] == {}
+
+
+def test_the_suite_itself_runs_on_prepared_statements():
+    """So that every query of the service is checked to work with server-side binding."""
+    from django.db import connection
+
+    assert connection.settings_dict["OPTIONS"].get("server_side_binding") is True
