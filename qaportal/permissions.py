@@ -11,16 +11,30 @@ from .roles import OVERSIGHT_ROLES, Role, TeamKind
 
 
 def roles_of(user: User, council: Council) -> frozenset[str]:
-    """The roles `user` holds in `council`, read once per request and cached on the user object."""
+    """The roles `user` holds in `council`, from their memberships read once per request."""
     if not user.is_authenticated:
         return frozenset()
-    cache: dict[int, frozenset[str]] = user.__dict__.setdefault("_qaportal_roles", {})
-    if council.pk not in cache:
-        with scope(council=council):
-            cache[council.pk] = frozenset(
-                Membership.objects.filter(council=council, user=user).values_list("role", flat=True)
+    return frozenset(role for council_id, role, _required in _memberships(user) if council_id == council.pk)
+
+
+def forget_memberships(user: User) -> None:
+    """After `user`'s memberships change: the next permission question reads them again."""
+    user.__dict__.pop("_qaportal_memberships", None)
+
+
+def _memberships(user: User) -> list[tuple[int, str, list[str] | None]]:
+    """(council, role, the roles that council requires two-factor for) of every membership `user` holds,
+    read once per request and cached on the user object: the sign-in checks (two-factor, entering a
+    council) and every permission question of the page share the one query."""
+    cached = user.__dict__.get("_qaportal_memberships")
+    if cached is None:
+        # Deliberately across councils: the two-factor rule follows the person, wherever they hold the role.
+        with scopes_disabled():
+            cached = list(
+                Membership.objects.filter(user=user).values_list("council_id", "role", "council__mfa_required_roles")
             )
-    return cache[council.pk]
+        user.__dict__["_qaportal_memberships"] = cached
+    return cached
 
 
 def team_ids_over(user: User, council: Council) -> frozenset[int]:
@@ -78,7 +92,4 @@ def must_have_mfa(user: User) -> bool:
     details, and council admins)."""
     if user.is_superuser:
         return True
-    # Deliberately across councils: the rule follows the person, wherever they hold the role.
-    with scopes_disabled():
-        held = Membership.objects.filter(user=user).values_list("role", "council__mfa_required_roles")
-        return any(role in (required or []) for role, required in held)
+    return any(role in (required or []) for _council, role, required in _memberships(user))

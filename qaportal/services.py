@@ -14,6 +14,7 @@ from django_scopes import scopes_disabled
 
 from . import outbox, tasks
 from .models import Council, Invitation, Membership, SupervisionRelationship, Team, User
+from .permissions import forget_memberships
 from .roles import TEAM_ROLES, Profession, Role
 from .text import clean_one_line
 from .uploads import csv_rows
@@ -51,11 +52,13 @@ def membership_add(
         raise ValidationError({"team": _("Choose a team in this council.")})
     if Membership.objects.filter(council=council, user=person, role=role, team=team).exists():
         raise ValidationError(_("%(person)s already has this role.") % {"person": person})
+    forget_memberships(person)
     return Membership.objects.create(council=council, user=person, role=role, team=team, profession=profession)
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
+    forget_memberships(membership.user)
     membership.delete()
 
 
