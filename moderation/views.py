@@ -16,7 +16,7 @@ from audits.reviews.access import review_viewed
 from audits.reviews.selectors import review_contents, review_in_council
 from audits.reviews.services import querydict_from
 from qaportal import documents
-from qaportal.access_log.services import record_access
+from qaportal.access_log.services import record_access, record_report_download
 from qaportal.http import CouncilRequest, posted_input, version_from_form
 from qaportal.middleware import pop_pending_post
 from qaportal.models import AccessRecord, Document
@@ -522,12 +522,5 @@ def round_report_download(
         return redirect(
             "moderation:round_report_status", council_slug=council_slug, round_pk=round_pk, document_pk=document.pk
         )
-    record_access(
-        council=request.council,
-        by=request.user,
-        action=AccessRecord.Action.DOWNLOADED,
-        kind=AccessRecord.Kind.REPORT_PDF,
-        object_id=document.pk,
-        label=document.title,
-    )
+    record_report_download(council=request.council, by=request.user, document=document)
     return documents.pdf_download(document)

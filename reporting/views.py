@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaportal import documents
-from qaportal.access_log.services import record_access
+from qaportal.access_log.services import record_access, record_report_download
 from qaportal.calendar import add_months, parse_month
 from qaportal.exports import FORMATS, table_response
 from qaportal.http import CouncilRequest
@@ -370,12 +370,5 @@ def run_download(request: CouncilRequest, council_slug: str, document_pk: int) -
     document = _run(request, document_pk)
     if document.status != Document.Status.DONE:
         return redirect("reporting:run", council_slug=council_slug, document_pk=document.pk)
-    record_access(
-        council=request.council,
-        by=request.user,
-        action=AccessRecord.Action.DOWNLOADED,
-        kind=AccessRecord.Kind.REPORT_PDF,
-        object_id=document.pk,
-        label=document.title,
-    )
+    record_report_download(council=request.council, by=request.user, document=document)
     return documents.pdf_download(document)

@@ -16,22 +16,12 @@ def review_label(review: Review) -> str:
 
 
 def review_viewed(*, council: Council, review: Review, by: User) -> None:
-    record_access(
-        council=council,
-        by=by,
-        action=AccessRecord.Action.VIEWED,
-        kind=AccessRecord.Kind.REVIEW,
-        object_id=review.pk,
-        label=review_label(review),
-    )
+    _record(council, review, by, AccessRecord.Action.VIEWED, AccessRecord.Kind.REVIEW)
 
 
 def review_pdf_downloaded(*, council: Council, review: Review, by: User) -> None:
-    record_access(
-        council=council,
-        by=by,
-        action=AccessRecord.Action.DOWNLOADED,
-        kind=AccessRecord.Kind.REVIEW_PDF,
-        object_id=review.pk,
-        label=review_label(review),
-    )
+    _record(council, review, by, AccessRecord.Action.DOWNLOADED, AccessRecord.Kind.REVIEW_PDF)
+
+
+def _record(council: Council, review: Review, by: User, action: str, kind: str) -> None:
+    record_access(council=council, by=by, action=action, kind=kind, object_id=review.pk, label=review_label(review))

@@ -27,6 +27,18 @@ def record_access(*, council: Council, by: User, action: str, kind: str, object_
     )
 
 
+def record_report_download(*, council: Council, by: User, document) -> None:
+    """A generated report's PDF (a `Document`) handed out: by its id and title."""
+    record_access(
+        council=council,
+        by=by,
+        action=AccessRecord.Action.DOWNLOADED,
+        kind=AccessRecord.Kind.REPORT_PDF,
+        object_id=document.pk,
+        label=document.title,
+    )
+
+
 def access_log_purge(*, council: Council, now: dt.datetime | None = None, batch: int = PURGE_BATCH) -> int:
     """Delete `council`'s access records older than its retention period, in batches; returns how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=council.access_log_retention_days)
