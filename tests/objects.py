@@ -157,3 +157,18 @@ def more_of_everything(council, *, reviewer, objects: dict, n: int) -> None:
             council=council, round=moderation_round, review=another, moderator=reviewer, position=i + 2
         )
         Verdict.objects.create(council=council, assignment=assignment)
+
+
+def every_role(council, user) -> None:
+    """Give `user` (a council admin of `council`) every other role there, in one team, so that role
+    checks never stop a request early: for the sweeps over every page."""
+    team = TeamFactory(council=council)
+    for role in Role.values:
+        if role != Role.COUNCIL_ADMIN:
+            MembershipFactory(
+                council=council,
+                user=user,
+                role=role,
+                team=team,
+                profession="social_worker" if role == Role.PRACTITIONER else "",
+            )

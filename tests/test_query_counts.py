@@ -10,24 +10,14 @@ from django.urls import reverse
 
 from qaportal.roles import Role
 from tests.conftest import activate_totp
-from tests.factories import MembershipFactory, TeamFactory
-from tests.objects import more_of_everything, one_of_everything
+from tests.objects import every_role, more_of_everything, one_of_everything
 from tests.qaportal.test_tenancy import _council_url_names, _route_kwargs
 
 
 @pytest.fixture
 def everything(council_a, make_member):
     user = make_member(council_a, Role.COUNCIL_ADMIN)
-    team = TeamFactory(council=council_a)
-    for role in Role.values:
-        if role != Role.COUNCIL_ADMIN:
-            MembershipFactory(
-                council=council_a,
-                user=user,
-                role=role,
-                team=team,
-                profession="social_worker" if role == Role.PRACTITIONER else "",
-            )
+    every_role(council_a, user)
     activate_totp(user)
     return user, one_of_everything(council_a, catalogue="derbyshire", reviewer=user)
 

@@ -11,8 +11,8 @@ from audits.models import Case
 from qaportal.models import Membership, Team
 from qaportal.roles import Role
 from tests.conftest import activate_totp
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
-from tests.objects import one_of_everything
+from tests.factories import UserFactory
+from tests.objects import every_role, one_of_everything
 
 # Models that belong to no council, each for a stated reason.
 GLOBAL_MODELS = {
@@ -94,16 +94,7 @@ def other_council_objects(council_b):
 def everything_in_a(council_a, make_member):
     """A member of council A holding every role, so role checks never stop a request early."""
     user = make_member(council_a, Role.COUNCIL_ADMIN)
-    team = TeamFactory(council=council_a)
-    for role in Role.values:
-        if role != Role.COUNCIL_ADMIN:
-            MembershipFactory(
-                council=council_a,
-                user=user,
-                role=role,
-                team=team,
-                profession="social_worker" if role == Role.PRACTITIONER else "",
-            )
+    every_role(council_a, user)
     return activate_totp(user)
 
 
