@@ -17,9 +17,19 @@ from django_scopes import scope
 
 from .http import posted_input
 from .models import Council
-from .permissions import can_enter_council, must_have_mfa
+from .permissions import can_enter_council, member_council, must_have_mfa
 
 COUNCIL_KWARG = "council_slug"
+
+
+def _resolved(request: HttpRequest):
+    """The URL's match, resolved once for the middleware that needs it (Django resolves it again for the view)."""
+    if not hasattr(request, "_qaportal_match"):
+        try:
+            request._qaportal_match = resolve(request.path_info)  # type: ignore[attr-defined]
+        except Resolver404:
+            request._qaportal_match = None  # type: ignore[attr-defined]
+    return request._qaportal_match  # type: ignore[attr-defined]
 
 
 class CouncilMiddleware:
@@ -32,9 +42,8 @@ class CouncilMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Set here for every request (None outside councils); views of council pages see a CouncilRequest.
         request.council = None  # type: ignore[attr-defined]
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        match = _resolved(request)
+        if match is None:
             with scope(council=None):
                 return self.get_response(request)
         slug = match.kwargs.get(COUNCIL_KWARG)
@@ -44,7 +53,8 @@ class CouncilMiddleware:
                 return self.get_response(request)
 
         is_public = getattr(match.func, "qaportal_public", False)
-        council = Council.objects.filter(slug=slug, is_active=True).first()
+        # A member's council is among the memberships the sign-in checks read; anyone else's is looked up.
+        council = member_council(request.user, slug) or Council.objects.filter(slug=slug, is_active=True).first()
         if not request.user.is_authenticated and not is_public:
             if request.method == "POST" and council is not None:
                 _keep_pending_post(request, match)
@@ -79,7 +89,9 @@ class RequireMFAMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not self._exempt(request):
-            if not is_mfa_enabled(user) and must_have_mfa(user):
+            # The role first: from the memberships every page reads anyway, so only people who must
+            # have two-factor authentication cost a query to see whether they have it.
+            if must_have_mfa(user) and not is_mfa_enabled(user):
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 
@@ -87,10 +99,10 @@ class RequireMFAMiddleware:
     def _exempt(request: HttpRequest) -> bool:
         if request.path_info.startswith(settings.STATIC_URL):
             return True
-        try:
-            name = resolve(request.path_info).url_name or ""
-        except Resolver404:
+        match = _resolved(request)
+        if match is None:
             return True
+        name = match.url_name or ""
         return name.startswith(_MFA_EXEMPT_PREFIXES) or name in _MFA_EXEMPT_NAMES
 
 

@@ -20,21 +20,32 @@ def roles_of(user: User, council: Council) -> frozenset[str]:
 def forget_memberships(user: User) -> None:
     """After `user`'s memberships change: the next permission question reads them again."""
     user.__dict__.pop("_qaportal_memberships", None)
+    user.__dict__.pop("_qaportal_member_councils", None)
 
 
 def _memberships(user: User) -> list[tuple[int, str, list[str] | None]]:
     """(council, role, the roles that council requires two-factor for) of every membership `user` holds,
     read once per request and cached on the user object: the sign-in checks (two-factor, entering a
-    council) and every permission question of the page share the one query."""
+    council), the council of the page and every permission question of the page share the one query."""
     cached = user.__dict__.get("_qaportal_memberships")
     if cached is None:
         # Deliberately across councils: the two-factor rule follows the person, wherever they hold the role.
         with scopes_disabled():
-            cached = list(
-                Membership.objects.filter(user=user).values_list("council_id", "role", "council__mfa_required_roles")
-            )
+            held = list(Membership.objects.filter(user=user).select_related("council"))
+        cached = [(m.council_id, m.role, m.council.mfa_required_roles) for m in held]
         user.__dict__["_qaportal_memberships"] = cached
+        user.__dict__["_qaportal_member_councils"] = {m.council.slug: m.council for m in held}
     return cached
+
+
+def member_council(user: User, slug: str) -> Council | None:
+    """The active council `slug` if `user` holds a role in it, from the memberships already read for
+    the request's sign-in checks: a member's council page costs no query of its own to find its council."""
+    if not user.is_authenticated:
+        return None
+    _memberships(user)
+    council = user.__dict__["_qaportal_member_councils"].get(slug)
+    return council if council is not None and council.is_active else None
 
 
 def team_ids_over(user: User, council: Council) -> frozenset[int]:

@@ -13,7 +13,7 @@ from qaportal.selectors import teams_over
 from standards.models import SectionKind
 from standards.parts import attach_parts
 
-from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent
+from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent, SectionDraft
 from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations, sections_of
 
@@ -79,6 +79,15 @@ def _with_parts(council: Council, reviews: QuerySet[Review]) -> Review | None:
     review.council = council  # the same row the request already holds: no query for it
     attach_parts(review.template_version)
     return review
+
+
+def section_draft(*, review: Review, kind: str, user: User) -> SectionDraft | None:
+    """What `user` typed in this section and did not get saved (autosaved, or kept from a save that lost
+    a race), if anything: one row by its unique key, so get() and no ORDER BY to compile."""
+    try:
+        return SectionDraft.objects.get(council=review.council, review=review, kind=kind, user=user)
+    except SectionDraft.DoesNotExist:
+        return None
 
 
 def reviews_for_reviewer(*, council: Council, user: User) -> ReviewQuerySet:

@@ -152,7 +152,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
                 return _to_overview(review)
     else:
         pending = pop_pending_post(request)
-        draft = SectionDraft.objects.filter(council=review.council, review=review, kind=kind, user=request.user).first()
+        draft = selectors.section_draft(review=review, kind=kind, user=request.user)
         if pending is not None:
             form = section.form(pending.data)
             form.is_valid()
