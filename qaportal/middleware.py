@@ -54,7 +54,8 @@ class CouncilMiddleware:
 
         is_public = getattr(match.func, "qaportal_public", False)
         # A member's council is among the memberships the sign-in checks read; anyone else's is looked up.
-        council = member_council(request.user, slug) or Council.objects.filter(slug=slug, is_active=True).first()
+        member_of = member_council(request.user, slug) if request.user.is_authenticated else None
+        council = member_of or Council.objects.filter(slug=slug, is_active=True).first()
         if not request.user.is_authenticated and not is_public:
             if request.method == "POST" and council is not None:
                 _keep_pending_post(request, match)

@@ -41,8 +41,6 @@ def _memberships(user: User) -> list[tuple[int, str, list[str] | None]]:
 def member_council(user: User, slug: str) -> Council | None:
     """The active council `slug` if `user` holds a role in it, from the memberships already read for
     the request's sign-in checks: a member's council page costs no query of its own to find its council."""
-    if not user.is_authenticated:
-        return None
     _memberships(user)
     council = user.__dict__["_qaportal_member_councils"].get(slug)
     return council if council is not None and council.is_active else None
