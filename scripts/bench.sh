@@ -10,7 +10,8 @@ command -v wrk >/dev/null || missing+=(wrk)
 QAPORTAL_APT_EXTRA="${missing[*]}" scripts/setup.sh test
 
 source scripts/services.sh
-services_start bench
+# Durable, as production is: a save is answered once its commit is on disk.
+QAPORTAL_PG_DURABLE=1 services_start bench
 services_createdb
 # The local settings (files and a filesystem Celery broker under var/bench/) on the cluster's database;
 # the annual report needs the demo's year of history; warnings only, so the report is what is printed.

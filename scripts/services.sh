@@ -5,6 +5,8 @@
 # the QAPORTAL_DB_* variables (and REDIS_URL) that point Django at them, and QAPORTAL_TEST_PG_* (pg_ctl,
 # data directory, log) for tests that restart the cluster. The database itself is not
 # created: pytest-django creates test_<NAME>; scripts/bench.sh runs services_createdb.
+# QAPORTAL_PG_DURABLE=1: commits flushed to disk as in production (the benchmark's saves); otherwise
+# fast and unsafe, as a throwaway cluster for tests can be.
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # initdb and postgres refuse to run as root: the cluster belongs to the postgres user.
@@ -20,9 +22,11 @@ services_start() {
   trap services_stop EXIT
 
   as_pg "$pgbin/initdb" -D "$services_dir/pg/data" --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync -U postgres >/dev/null
-  # Fast and unsafe: the cluster is thrown away, so nothing needs to survive a crash.
+  # Fast and unsafe unless asked: the cluster is thrown away, so nothing needs to survive a crash.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${QAPORTAL_PG_DURABLE:-}" = 1 ] && durability=""
   as_pg "$pgbin/pg_ctl" -D "$services_dir/pg/data" -l "$services_dir/pg/log" -w -o \
-    "-p $pg_port -k $services_dir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+    "-p $pg_port -k $services_dir/pg -c listen_addresses=127.0.0.1 $durability" start >/dev/null
   if [ -n "$redis_port" ]; then
     redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$services_dir/redis" \
       --daemonize yes --pidfile "$services_dir/redis/redis.pid" --logfile "$services_dir/redis/redis.log"
