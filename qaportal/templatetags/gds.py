@@ -74,7 +74,34 @@ def gds_widget(field: BoundField) -> str:
         described.append(f"{field.auto_id}-error")
     if described:
         attrs["aria-describedby"] = " ".join(described)
+    if kind == "textarea" and field.field.widget.template_name == TEXTAREA_TEMPLATE:
+        return _textarea(field, attrs)
     return field.as_widget(attrs=attrs)
+
+
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _textarea(field: BoundField, attrs: dict[str, str | bool]) -> str:
+    """What `field.as_widget(attrs=attrs)` returns for Django's own Textarea, the same context written
+    out in Python rather than through its two templates (textarea.html and attrs.html): the review
+    form's sections have a textarea for every standard's evidence. Compared with Django's own in
+    tests/qaportal/test_gds_fields.py."""
+    widget = field.field.widget
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    html_attrs = "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in context["attrs"].items()
+        if value is not False
+    )
+    return format_html(
+        '<textarea name="{}"{}>\n{}</textarea>', context["name"], mark_safe(html_attrs), context["value"] or ""
+    )
 
 
 @register.simple_tag

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.template.loader import render_to_string
 
-from qaportal.templatetags.gds import gds_field
+from qaportal.templatetags.gds import _textarea, gds_field
 
 
 class Choices(forms.Form):
@@ -64,3 +64,21 @@ def test_the_review_forms_fast_fields_are_the_same_markup_as_the_field_template(
             assert _same(gds_field(field)) == _same(render_to_string("gds/field.html", {"field": field})), field.name
     assert "govuk-form-group--error" in gds_field(wrong["four"])
     assert "&lt;script&gt;" in gds_field(filled["evidence"]) and "<b>" not in gds_field(untouched["two"])
+
+
+class Textareas(forms.Form):
+    evidence = forms.CharField(label="Evidence", max_length=5000, widget=forms.Textarea, help_text="What you saw")
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3, "spellcheck": True}), required=False)
+    locked = forms.CharField(widget=forms.Textarea(attrs={"hidden": False}), disabled=True, required=False)
+
+
+def test_a_textarea_written_in_python_is_exactly_djangos_own():
+    """The review form's evidence boxes are written out in Python, not through Django's widget templates:
+    byte for byte what Django writes, whatever was typed (markup, quotes, a leading new line) or not."""
+    typed = {"evidence": '\nSeen <script>alert("x")</script> & \'quoted\'', "notes": "", "locked": "kept"}
+    for form in (Textareas(), Textareas(typed), Textareas({"evidence": ""}), Textareas(initial={"notes": "Before"})):
+        form.is_valid()
+        for field in form:
+            attrs = {"class": "govuk-textarea", "aria-describedby": f"{field.auto_id}-hint"}
+            assert _textarea(field, dict(attrs)) == field.as_widget(attrs=dict(attrs)), field.name
+    assert "&lt;script&gt;" in _textarea(Textareas(typed)["evidence"], {})
