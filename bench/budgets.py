@@ -232,7 +232,7 @@ class Command(BaseCommand):
     def database_at_rest(self, *, longest_s: int = 600) -> None:
         """The pages are measured on a database at rest, as a live service's is: not while the checkpointer
         writes out the set-up's gigabytes, or autovacuum visits the millions of rows just written (on 2
-        cores, either takes a third of the pages' speed)."""
+        cores, autovacuum after the synthetic load took a quarter of the section page's speed)."""
         if connection.vendor != "postgresql":
             return
         start = time.perf_counter()

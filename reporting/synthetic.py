@@ -103,7 +103,7 @@ def load_synthetic(
             step = time.perf_counter()
             # VACUUM as well as ANALYZE, as after any bulk load: millions of new rows would otherwise
             # have autovacuum visit them minutes later, taking the CPU from whoever is using the
-            # service then (the benchmark's pages lost a third of their speed to it on 2 cores).
+            # service then (the benchmark's section page lost a quarter of its speed to it on 2 cores).
             # VACUUM cannot run inside a transaction: a caller holding one gets ANALYZE alone.
             cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
             summary.steps.append(("VACUUM and ANALYZE", time.perf_counter() - step))
