@@ -75,7 +75,7 @@ class Textareas(forms.Form):
 def test_a_textarea_written_in_python_is_exactly_djangos_own():
     """The review form's evidence boxes are written out in Python, not through Django's widget templates:
     byte for byte what Django writes, whatever was typed (markup, quotes, a leading new line) or not."""
-    typed = {"evidence": '\nSeen <script>alert("x")</script> & \'quoted\'', "notes": "", "locked": "kept"}
+    typed = {"evidence": "\nSeen <script>alert(\"x\")</script> & 'quoted'", "notes": "", "locked": "kept"}
     for form in (Textareas(), Textareas(typed), Textareas({"evidence": ""}), Textareas(initial={"notes": "Before"})):
         form.is_valid()
         for field in form:
