@@ -238,13 +238,15 @@ class Command(BaseCommand):
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("CHECKPOINT")  # the benchmark's own cluster: its user is a superuser
-            while time.perf_counter() - start < longest_s:
+
+            def autovacuum_workers() -> int:
                 cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-                if not cursor.fetchone()[0]:
-                    break
+                return cursor.fetchone()[0]
+
+            busy = autovacuum_workers()
+            while busy and time.perf_counter() - start < longest_s:
                 time.sleep(2)
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
-            busy = cursor.fetchone()[0]
+                busy = autovacuum_workers()
         self.rows.append(
             (
                 "Set-up: database at rest (a checkpoint, then no autovacuum at work)",
