@@ -159,9 +159,9 @@ def more_of_everything(council, *, reviewer, objects: dict, n: int) -> None:
         Verdict.objects.create(council=council, assignment=assignment)
 
 
-def every_role(council, user) -> None:
-    """Give `user` (a council admin of `council`) every other role there, in one team, so that role
-    checks never stop a request early: for the sweeps over every page."""
+def every_role(council, user):
+    """Give `user` (a council admin of `council`) every other role there, in one team (returned), so
+    that role checks never stop a request early: for the sweeps over every page."""
     team = TeamFactory(council=council)
     for role in Role.values:
         if role != Role.COUNCIL_ADMIN:
@@ -172,3 +172,4 @@ def every_role(council, user) -> None:
                 team=team,
                 profession="social_worker" if role == Role.PRACTITIONER else "",
             )
+    return team

@@ -27,8 +27,8 @@ from qaportal.roles import Role
 from standards.models import ReviewTemplate
 from tests.audits.conftest import complete_psr
 from tests.conftest import activate_totp
-from tests.factories import CaseFactory, MembershipFactory, TeamFactory
-from tests.objects import one_of_everything
+from tests.factories import CaseFactory
+from tests.objects import every_role, one_of_everything
 
 MARKER = "<script>qaportal-sweep</script>"
 NASTY = st.one_of(
@@ -117,16 +117,7 @@ def council_urls() -> list[tuple[str, str, object]]:
 def sweep_world(load_council_catalogue, make_member):
     council = load_council_catalogue("derbyshire", "Derbyshire County Council")
     user = make_member(council, Role.COUNCIL_ADMIN, email="everyone@derbyshire.example")
-    team = TeamFactory(council=council)
-    for role in Role.values:
-        if role != Role.COUNCIL_ADMIN:
-            MembershipFactory(
-                council=council,
-                user=user,
-                role=role,
-                team=team,
-                profession="social_worker" if role == "practitioner" else "",
-            )
+    team = every_role(council, user)
     activate_totp(user)
     objects = one_of_everything(council, catalogue="derbyshire", reviewer=user)
     # A PSR of a case in the swept person's team, by someone else, waiting for their authorisation.
