@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from audits.models import CaseSample, ExpectedReview, ProgrammeRun, Review, SampleCase
 from audits.programme import services as programme
@@ -89,7 +90,7 @@ def test_delegating_from_the_sample_page_uses_the_one_person_picker(client, derb
     (delegate_list,) = re.findall(rf'<select[^>]*name="e{target.pk}-delegate"[^>]*>', page)
     assert "data-person-picker" in delegate_list
     senior = Membership.objects.filter(council=derbyshire, role="senior_practitioner").select_related("team").first()
-    assert f"{senior.user} – Senior practitioner, {senior.team.name}" in page
+    assert escape(f"{senior.user} – Senior practitioner, {senior.team.name}") in page
 
 
 def test_allocating_a_case_from_the_reviewers_own_team_is_refused_with_the_reason(client, derbyshire):
