@@ -61,12 +61,9 @@ def review_for_section(*, council: Council, pk: int, kind: str) -> Review | None
         council,
         Review.objects.filter(council=council, pk=pk)
         .select_related(*sorted(selected))
-        .prefetch_related(
-            "section_states",
-            # For the return being answered, shown above every section until the review is resubmitted.
-            Prefetch("events", queryset=ReviewEvent.objects.select_related("by").order_by("at", "pk")),
-            *prefetched,
-        ),
+        # Not its history: a save needs none of it, and the page reads the one event it shows
+        # (`return_being_answered`).
+        .prefetch_related("section_states", *prefetched),
     )
 
 
@@ -224,15 +221,15 @@ def changes_since_return(review: Review) -> list:
 def return_being_answered(review: Review) -> ReviewEvent | None:
     """The return the reviewer is working on: returned and not yet submitted again. Its comment stays
     on every section until then (saving a section moves the review back to "in progress")."""
-    if not review.is_open:
-        return None
-    returned = last_return(review)
-    if returned is None:
-        return None
-    resubmitted = any(
-        e.action == ReviewEvent.Action.SUBMIT and (e.at, e.pk) > (returned.at, returned.pk) for e in review.events.all()
+    if not review.is_open or review.status == Review.Status.ALLOCATED:
+        return None  # an allocated review has never been submitted, so never returned
+    latest = (
+        review.events.filter(action__in=[ReviewEvent.Action.RETURN, ReviewEvent.Action.SUBMIT])
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
     )
-    return None if resubmitted else returned
+    return latest if latest is not None and latest.action == ReviewEvent.Action.RETURN else None
 
 
 def audits_to_read(*, council: Council, user: User, since: dt.date) -> ReviewQuerySet:

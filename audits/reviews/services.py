@@ -36,6 +36,7 @@ from ..models import (
     SectionDraft,
     SectionState,
 )
+from ..models.reviews import OPEN_STATUSES
 from ..sections import section_of, sections_of
 from . import permissions, rules, selectors
 
@@ -241,16 +242,22 @@ def section_save(*, review: Review, kind: str, data, base_version: int, by: User
     with transaction.atomic():
         # Lock the review row: saves of one review are serialised, so the version check is exact,
         # and a review submitted a moment ago is seen as submitted.
-        current = _locked(review)
-        closed = not current.is_open
+        # Its status is all this needs of it, so only that is read.
+        status = (
+            Review.objects.select_for_update()
+            .filter(council=review.council, pk=review.pk)
+            .values_list("status", flat=True)
+            .get()
+        )
+        closed = status not in OPEN_STATUSES
         state, _created = SectionState.objects.get_or_create(council=review.council, review=review, kind=kind)
         conflict = state.version != base_version
         if not (conflict or closed):
             _apply_section(review, section, form, state, by)
     if closed:
-        review.status = current.status
+        review.status = status
         _keep_aside(review, kind, data, base_version, by)
-        raise ReviewClosed(current)
+        raise ReviewClosed(review)
     if conflict:
         _keep_aside(review, kind, data, base_version, by)
         raise SectionConflict(state)
@@ -289,7 +296,7 @@ def _apply_section(review: Review, section, form, state: SectionState, by: User)
     state.version += 1
     state.progress = section.progress()
     state.saved_at, state.saved_by = timezone.now(), by
-    state.save()
+    state.save(update_fields=["version", "progress", "saved_at", "saved_by"])
     SectionDraft.objects.filter(council=review.council, review=review, kind=section.kind, user=by).delete()
     if review.status in TRANSITIONS[A.START]:
         _transition(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qaportal.db import update_rows
 from qaportal.fields import ChosenPersonField, DateField, TextField, people_to_choose
 from qaportal.models import User
 from qaportal.roles import Role
@@ -139,7 +140,9 @@ class QAPlanSection(Section):
                 Change(_("QA plan action removed"), fmt(action.description, action.owner, action.due_date), "")
             )
         QAPlanAction.objects.filter(pk__in=[a.pk for a in removed]).delete()
-        QAPlanAction.objects.bulk_update(to_update, ["order", "description", "owner", "owner_person", "due_date"])
+        update_rows(
+            to_update, ["order", "description", "owner", "owner_person", "due_date"], council=self.review.council
+        )
         QAPlanAction.objects.bulk_create(to_create)
         getattr(self.review, "_prefetched_objects_cache", {}).pop("qa_actions", None)
         return changes

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from qaportal.db import update_rows
 from qaportal.models import User
 from standards.forms import QuestionsForm
 from standards.models import AnswerKind, SectionKind
@@ -74,7 +75,7 @@ class _Answers(Section):
                     answer.answer, answer.comment = value, comment
                     to_update.append(answer)
         CriterionAnswer.objects.bulk_create(to_create)
-        CriterionAnswer.objects.bulk_update(to_update, ["answer", "comment"])
+        update_rows(to_update, ["answer", "comment"], council=self.review.council)
         return changes
 
     def _unanswered(self):

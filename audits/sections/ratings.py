@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from qaportal.db import update_rows
 from qaportal.models import User
 from standards.forms import RatingsForm
 from standards.models import SectionKind
@@ -71,7 +72,7 @@ class RatingsSection(Section):
                 rating.level, rating.evidence = levels.get(code), evidence
                 to_update.append(rating)
         StandardRating.objects.bulk_create(to_create)
-        StandardRating.objects.bulk_update(to_update, ["level", "evidence"])
+        update_rows(to_update, ["level", "evidence"], council=self.review.council)
         return changes
 
     def problems(self) -> list[Problem]:
