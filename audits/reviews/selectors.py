@@ -13,7 +13,7 @@ from qaportal.selectors import teams_over
 from standards.models import SectionKind
 from standards.parts import attach_parts
 
-from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent, SectionDraft
+from ..models import Case, Escalation, ManagerNote, QAPlanAction, Review, ReviewEvent, SectionDraft, SectionState
 from ..models.reviews import ReviewQuerySet
 from ..sections import review_relations, sections_of
 
@@ -61,9 +61,10 @@ def review_for_section(*, council: Council, pk: int, kind: str) -> Review | None
         council,
         Review.objects.filter(council=council, pk=pk)
         .select_related(*sorted(selected))
-        # Not its history: a save needs none of it, and the page reads the one event it shows
-        # (`return_being_answered`).
-        .prefetch_related("section_states", *prefetched),
+        # Not its history nor the sections' states: a save needs neither (it reads the state again
+        # under a lock), and the page reads the one of each it shows (`section_state`,
+        # `return_being_answered`).
+        .prefetch_related(*prefetched),
     )
 
 
@@ -76,6 +77,14 @@ def _with_parts(council: Council, reviews: QuerySet[Review]) -> Review | None:
     review.council = council  # the same row the request already holds: no query for it
     attach_parts(review.template_version)
     return review
+
+
+def section_state(*, review: Review, kind: str) -> SectionState | None:
+    """Where one section stands (its version, who saved it when), by its unique key; None until first saved."""
+    try:
+        return SectionState.objects.get(council=review.council, review=review, kind=kind)
+    except SectionState.DoesNotExist:
+        return None
 
 
 def section_draft(*, review: Review, kind: str, user: User) -> SectionDraft | None:

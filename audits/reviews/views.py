@@ -101,8 +101,6 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             return redirect("audits:review_view", council_slug=council_slug, review_pk=review.pk)
         raise PermissionDenied(_("Only the reviewer or their delegate can change this review."))
     by_worker = section.worker_completes
-    state = next((s for s in review.section_states.all() if s.kind == kind), None)
-    version = state.version if state else 0
     notice = None
     conflict = None
 
@@ -116,7 +114,6 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             form = section.form(request.POST)
             form.is_valid()
             conflict = exc.state
-            version = exc.state.version
         except services.ReviewClosed as exc:
             messages.error(
                 request,
@@ -176,6 +173,8 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             form = section.form(add_row=True)
         else:
             form = section.form()
+    # Read when the page is drawn, not before a save: a save reads it again under the review's lock.
+    state = conflict or selectors.section_state(review=review, kind=kind)
     return render(
         request,
         section.template_name,
@@ -183,7 +182,7 @@ def section_edit(request: CouncilRequest, council_slug: str, review_pk: int, kin
             "review": review,
             "section": section,
             "form": form,
-            "section_version": version,
+            "section_version": state.version if state else 0,
             "notice": notice,
             "conflict": conflict,
             "returned": selectors.return_being_answered(review),

@@ -37,6 +37,32 @@ def test_the_ratings_page_reads_ratings_and_not_the_other_sections(world, client
         assert f'FROM "{table}"' not in sql, f"the ratings page read {table}"
 
 
+def test_a_save_reads_no_history_and_its_sections_state_only_under_the_reviews_lock(world, client):
+    """What a save reads before it writes is what Python and PostgreSQL spend on the busiest request:
+    not the review's history (the page reads the one return it shows), not the sections' states
+    (only this one, again, once the review is locked), not the kept draft (it is deleted)."""
+    review = world.allocate()
+    client.force_login(world.service_manager)
+    url = reverse("audits:section", kwargs={"council_slug": "derbyshire", "review_pk": review.pk, "kind": "ratings"})
+    client.get(url)
+    with scope(council=world.council):
+        standards = list(review.template_version.standards.all())
+    data = {"section_version": "0"}
+    for standard in standards:
+        data |= {f"rating_{standard.pk}": "G", f"evidence_{standard.pk}": f"Seen in the record, {standard.number}"}
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "audits_reviewevent"' in sql]
+    assert not [sql for sql in reads if 'FROM "audits_sectiondraft"' in sql]
+    (state_read,) = [sql for sql in reads if 'FROM "audits_sectionstate"' in sql]
+    lock = next(i for i, sql in enumerate(reads) if sql.endswith("FOR UPDATE"))
+    assert reads.index(state_read) > lock, "the state is read after the review is locked"
+
+
 def test_a_published_forms_standards_are_read_once_and_shown_on_every_review(world, client):
     parts.clear()
     other_case = CaseFactory(council=world.council, team=world.chesterfield, pin="7654321")
