@@ -230,8 +230,8 @@ def changes_since_return(review: Review) -> list:
 def return_being_answered(review: Review) -> ReviewEvent | None:
     """The return the reviewer is working on: returned and not yet submitted again. Its comment stays
     on every section until then (saving a section moves the review back to "in progress")."""
-    if not review.is_open or review.status == Review.Status.ALLOCATED:
-        return None  # an allocated review has never been submitted, so never returned
+    if not review.is_open or review.submitted_at is None:
+        return None  # never submitted, so never returned (a return keeps the submission's time): no query
     latest = (
         review.events.filter(action__in=[ReviewEvent.Action.RETURN, ReviewEvent.Action.SUBMIT])
         .select_related("by")

@@ -27,6 +27,10 @@ def tables_read(client, url) -> str:
 def test_the_ratings_page_reads_ratings_and_not_the_other_sections(world, client):
     review = world.allocate()
     client.force_login(world.service_manager)
+    summary = reverse(
+        "audits:section", kwargs={"council_slug": "derbyshire", "review_pk": review.pk, "kind": "summary"}
+    )
+    assert client.post(summary, {"section_version": "0", "text": "Begun."}).status_code == 302  # now in progress
     url = reverse("audits:section", kwargs={"council_slug": "derbyshire", "review_pk": review.pk, "kind": "ratings"})
     client.get(url)  # the catalogue may be read on the first visit
 
@@ -35,6 +39,8 @@ def test_the_ratings_page_reads_ratings_and_not_the_other_sections(world, client
     assert "audits_standardrating" in sql
     for table in OTHER_SECTIONS + CATALOGUE:
         assert f'FROM "{table}"' not in sql, f"the ratings page read {table}"
+    # Never submitted, so never returned: no return comment to look for in its history.
+    assert 'FROM "audits_reviewevent"' not in sql
 
 
 def test_a_save_reads_no_history_and_its_sections_state_only_under_the_reviews_lock(world, client):
