@@ -4,7 +4,7 @@ from django import forms, template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -183,20 +183,15 @@ def gds_field(field: BoundField) -> str:
         inline = " govuk-radios--inline" if kind == "radios" and len(getattr(field.field, "choices", [])) <= 2 else ""
         parts.append(format_html('<div class="govuk-{}{}" data-module="govuk-{}">', kind, inline, kind))
         input_type = "radio" if kind == "radios" else "checkbox"
+        name = escape(field.html_name)
+        # Every option of every rating on the page: each value escaped once, joined as an f-string
+        # (format_html's escaping of every argument, constants too, was a tenth of a section page).
         for choice in field:
+            option_id, checked = escape(choice.id_for_label), " checked" if choice.data["selected"] else ""
             parts.append(
-                format_html(
-                    '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" name="{name}" '
-                    'type="{type}" value="{value}"{checked}><label class="govuk-label govuk-{kind}__label" '
-                    'for="{id}">{label}</label></div>',
-                    kind=kind,
-                    id=choice.id_for_label,
-                    name=field.html_name,
-                    type=input_type,
-                    value=str(choice.data["value"]),
-                    checked=mark_safe(" checked") if choice.data["selected"] else "",
-                    label=choice.choice_label,
-                )
+                f'<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{option_id}" name="{name}" '
+                f'type="{input_type}" value="{escape(str(choice.data["value"]))}"{checked}><label class="govuk-label '
+                f'govuk-{kind}__label" for="{option_id}">{conditional_escape(choice.choice_label)}</label></div>'
             )
         parts.append(mark_safe("</div></fieldset>"))
     else:
